@@ -1,0 +1,134 @@
+"""The Textual app: owns the Store, routes between screens, offers every action in the
+command palette. Screens live in the top-level `screens` package and are imported when
+first shown, so launch pays only for home (or the observation screen)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, tzinfo
+from pathlib import Path
+
+from textual.app import App
+from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from .clock import local_tz, utcnow
+from .drafts import Drafts
+from .paths import drafts_dir
+from .store import Store
+
+# (action, title, help) — the palette offers each; screens bind the keys.
+ACTIONS: tuple[tuple[str, str, str], ...] = (
+    ("app.go_home", "Home", "This week's coaching, focus list, next steps"),
+    ("app.new_call", "New call", "Pre-call setup for a coaching or selling call"),
+    ("app.capture", "Quick note", "Capture a note into the call in progress or the inbox"),
+    ("app.open_reps", "Reps & goals", "Roster, shared goals, expectations, history"),
+    ("app.open_sync", "Sync", "Export to the team store, import teammates' files"),
+    ("app.open_settings", "Settings", "Manager, budget, skills, feedback script, store folder"),
+    ("app.toggle_dark", "Toggle light/dark theme", "Switch between the light and the dark theme"),
+    ("app.quit", "Quit", "Leave fieldcoach (everything is already saved)"),
+)
+
+
+class ActionsProvider(Provider):
+    """Every app-level action, plus whatever the current screen offers in PALETTE."""
+
+    def _commands(self) -> list[tuple[str, str, str]]:
+        screen_cmds = list(getattr(self.screen, "PALETTE", ()))
+        return screen_cmds + list(ACTIONS)
+
+    async def discover(self) -> Hits:
+        for action, title, help_ in self._commands():
+            yield DiscoveryHit(title, self._runner(action), help=help_)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for action, title, help_ in self._commands():
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), self._runner(action), help=help_)
+
+    def _runner(self, action: str) -> Callable[[], object]:
+        return lambda: self.app.run_action(action, self.screen)
+
+
+class FieldcoachApp(App[None]):
+    TITLE = "fieldcoach"
+    CSS_PATH = "app.tcss"
+    COMMANDS = {ActionsProvider}
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", id="quit", tooltip="Leave fieldcoach; everything is saved"),
+        Binding("f1", "help", "Keys", id="help", show=False),
+    ]
+
+    def __init__(self, db_path: Path | str, *, clock: Callable[[], datetime] = utcnow,
+                 tz: tzinfo | None = None) -> None:
+        super().__init__()
+        self.store = Store(db_path)
+        self.drafts = Drafts(drafts_dir(Path(db_path)))
+        self.clock = clock
+        self.tz = tz or local_tz()
+        self.startup_error: str | None = None
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def on_mount(self) -> None:
+        from screens.home import HomeScreen
+
+        self.push_screen(HomeScreen())
+
+    def fail_startup(self, message: str) -> None:
+        """The database cannot be used: leave cleanly and let the CLI print one line."""
+        self.startup_error = message
+        self.exit(return_code=1)
+
+    # --- navigation ---------------------------------------------------------------------
+
+    def action_go_home(self) -> None:
+        from screens.home import HomeScreen
+
+        while len(self.screen_stack) > 2 and not isinstance(self.screen, HomeScreen):
+            self.pop_screen()
+        if isinstance(self.screen, HomeScreen):
+            self.screen.refresh_data()
+
+    def action_new_call(self, rep_id: str = "") -> None:
+        from screens.precall import PreCallScreen
+
+        self.push_screen(PreCallScreen(rep_id=rep_id or None))
+
+    def action_capture(self) -> None:
+        from screens.dialogs import CaptureDialog
+
+        self.push_screen(CaptureDialog())
+
+    def action_open_reps(self) -> None:
+        from screens.reps import RepsScreen
+
+        self.push_screen(RepsScreen())
+
+    def action_open_sync(self) -> None:
+        from screens.sync import SyncScreen
+
+        self.push_screen(SyncScreen())
+
+    def action_open_settings(self) -> None:
+        from screens.settings import SettingsScreen
+
+        self.push_screen(SettingsScreen())
+
+    def action_toggle_dark(self) -> None:
+        self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
+
+    def open_call(self, call_id: str, status: str) -> None:
+        """Resume a call where it stands: observe it, debrief it, or read its recap."""
+        if status in ("planned", "observing"):
+            from screens.observe import ObservationScreen
+
+            self.push_screen(ObservationScreen(call_id))
+        else:
+            from screens.feedback import FeedbackScreen
+
+            self.push_screen(FeedbackScreen(call_id))

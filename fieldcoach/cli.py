@@ -1,0 +1,128 @@
+"""The command line. Each subcommand imports only what it needs, so `fieldcoach note`
+stays quick and the app reaches its first keystroke without the ORM."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from . import __version__
+
+
+class UserError(Exception):
+    """Printed as one line on stderr; exit status 1."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="fieldcoach",
+        description="Coach your sales reps in the field: plan the call, capture notes fast, "
+                    "debrief by asking, agree the next step.")
+    p.add_argument("--version", action="version", version=f"fieldcoach {__version__}")
+    db_help = "database file (default: FIELDCOACH_DB, else the user data folder)"
+    p.add_argument("--db", metavar="PATH", help=db_help)
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    def add(name: str, help_: str) -> argparse.ArgumentParser:
+        sp = sub.add_parser(name, help=help_, description=help_)
+        # --db is accepted after the subcommand too; SUPPRESS keeps the global value.
+        sp.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help=db_help)
+        return sp
+
+    demo = add("demo", "write realistic demo data (reps, goals, calls, notes, debriefs, next steps)")
+    demo.add_argument("--calls", type=int, default=40, metavar="N", help="number of calls (default 40)")
+    demo.add_argument("--seed", type=int, default=7, help=argparse.SUPPRESS)
+
+    note = add("note", "quick capture: add a note to the call in progress, else to the inbox")
+    note.add_argument("text", nargs="+", help="the note; shorthand + - ? and a skill digit work here too")
+
+    exp = add("export", "export to the team store folder or to one bundle file")
+    dest = exp.add_mutually_exclusive_group(required=True)
+    dest.add_argument("--store", metavar="DIR", help="team store folder (incremental)")
+    dest.add_argument("--out", metavar="FILE", help="one bundle file with everything ('-' for stdout)")
+    exp.add_argument("--full", action="store_true", help="rewrite every document in the store")
+
+    imp = add("import", "merge bundles or store folders into the database")
+    imp.add_argument("paths", nargs="+", metavar="PATH")
+
+    add("schema", "print the JSON Schema of the export format")
+    return p
+
+
+def _store(args: argparse.Namespace):  # -> Store
+    from .paths import resolve_db_path
+    from .store import Store
+
+    store = Store(resolve_db_path(args.db))
+    store.open()
+    return store
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from .demo import write_demo
+
+    if args.calls < 0 or args.calls > 1_000_000:
+        raise UserError("--calls takes a number from 0 to 1000000")
+    store = _store(args)
+    summary = write_demo(store, calls=args.calls, seed=args.seed)
+    print(f"demo data written to {store.path}: {summary}")
+    return 0
+
+
+def _cmd_note(args: argparse.Namespace) -> int:
+    from .notes import capture
+
+    store = _store(args)
+    row, call = capture(store.con(), " ".join(args.text))
+    where = "the call in progress" if call else "the inbox"
+    print(f"saved to {where} ({row.kind}): {row.text}")
+    return 0
+
+
+def _cmd_sync(args: argparse.Namespace) -> int:
+    from .sync import commands
+
+    if args.command == "schema":
+        return commands.schema()
+    store = _store(args)
+    if args.command == "export":
+        return commands.export(store, store_dir=args.store, out=args.out, full=args.full)
+    return commands.import_(store, args.paths)
+
+
+def _cmd_app(args: argparse.Namespace) -> int:
+    from .paths import resolve_db_path
+    from .app import FieldcoachApp
+
+    app = FieldcoachApp(db_path=resolve_db_path(args.db))
+    app.run()
+    if app.startup_error:
+        raise UserError(app.startup_error)
+    return app.return_code or 0
+
+
+COMMANDS = {"demo": _cmd_demo, "note": _cmd_note, "export": _cmd_sync, "import": _cmd_sync,
+            "schema": _cmd_sync, None: _cmd_app}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    from .db import StoreError
+    from .errors import FieldError
+    from .coaching import CoachingError
+
+    try:
+        return COMMANDS[args.command](args)
+    except (UserError, StoreError, FieldError, CoachingError) as exc:
+        print(f"fieldcoach: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("fieldcoach: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # stdout closed early (e.g. `| head`): not an error of ours.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1

@@ -1,0 +1,62 @@
+"""Time inside fieldcoach is UTC and timezone-aware; SQLite stores it as fixed-width ISO text.
+
+The fixed width (microseconds, +00:00) keeps text order equal to time order, so SQL can
+compare and sort stored timestamps directly.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone, tzinfo
+
+UTC = timezone.utc
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def local_tz() -> tzinfo:
+    tz = datetime.now().astimezone().tzinfo
+    assert tz is not None
+    return tz
+
+
+def to_db(value: datetime | None) -> str | None:
+    """Normalise an aware datetime to the stored UTC text; naive values are a bug."""
+    if value is None:
+        return None
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"naive datetime {value!r}: fieldcoach stores aware UTC times only")
+    return value.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def from_db(value: str | None) -> datetime | None:
+    """Re-attach UTC to stored text (older rows may lack the offset)."""
+    if value is None:
+        return None
+    parsed = datetime.fromisoformat(value)
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+def to_local(value: datetime, tz: tzinfo | None = None) -> datetime:
+    return value.astimezone(tz or local_tz())
+
+
+def fmt_local(value: datetime | None, tz: tzinfo | None = None, with_day: bool = True) -> str:
+    if value is None:
+        return "—"
+    loc = to_local(value, tz)
+    return loc.strftime("%a %d %b %H:%M" if with_day else "%H:%M")
+
+
+def week_start(value: datetime, tz: tzinfo | None = None) -> datetime:
+    """Monday 00:00 local of the week holding value, returned in UTC."""
+    from datetime import timedelta
+
+    loc = to_local(value, tz)
+    monday: date = loc.date() - timedelta(days=loc.weekday())
+    start_local = datetime(monday.year, monday.month, monday.day, tzinfo=loc.tzinfo)
+    # Re-localise through the zone so a DST change during the week is respected.
+    return start_local.astimezone(UTC)

@@ -1,0 +1,89 @@
+"""Drafts: text typed but not yet saved, kept on disk as the user types.
+
+One small JSON file per form ("key"), written atomically into a private folder beside
+the database. A crash costs at most the debounce interval of typing. On the next start
+the app offers each draft back once; a draft that cannot be read is set aside (renamed
+*.bad) rather than offered again, so a bad draft can never make the app crash-loop.
+Standard library only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .clock import from_db, to_db, utcnow
+from .db import ensure_private_dir
+
+
+@dataclass(frozen=True)
+class Draft:
+    key: str                 # which form: e.g. "note:<call-id>", "precall:new", "answer:<call>:<q>"
+    fields: dict[str, str]   # field name -> text
+    saved_at: object         # aware datetime
+
+    @property
+    def empty(self) -> bool:
+        return not any(v.strip() for v in self.fields.values())
+
+
+class Drafts:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def _file(self, key: str) -> Path:
+        return self.folder / (hashlib.sha1(key.encode()).hexdigest()[:20] + ".json")
+
+    def save(self, key: str, fields: dict[str, str]) -> None:
+        """Write (or, when every field is blank, remove) the draft for key."""
+        if not any(v.strip() for v in fields.values()):
+            self.discard(key)
+            return
+        ensure_private_dir(self.folder)
+        data = json.dumps({"key": key, "fields": fields, "saved_at": to_db(utcnow())}, ensure_ascii=False)
+        fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-", suffix=".json")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, self._file(key))
+        except BaseException:
+            try:
+                os.unlink(tmp)
+            except FileNotFoundError:
+                pass
+            raise
+
+    def discard(self, key: str) -> None:
+        try:
+            self._file(key).unlink()
+        except FileNotFoundError:
+            pass
+
+    def get(self, key: str) -> Draft | None:
+        return self._read(self._file(key))
+
+    def _read(self, path: Path) -> Draft | None:
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+            fields = {str(k): str(v) for k, v in dict(raw["fields"]).items()}
+            return Draft(str(raw["key"]), fields, from_db(raw["saved_at"]))
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, KeyError, TypeError):
+            try:
+                path.rename(path.with_suffix(".bad"))  # never offer it again
+            except OSError:
+                pass
+            return None
+
+    def all(self) -> list[Draft]:
+        if not self.folder.is_dir():
+            return []
+        found = [d for p in sorted(self.folder.glob("*.json")) if (d := self._read(p)) and not d.empty]
+        return sorted(found, key=lambda d: d.saved_at)  # type: ignore[arg-type, return-value]

@@ -1,0 +1,198 @@
+"""SQLModel tables: the ORM view of the schema in schema_sql.py.
+
+Imported only off the path to the first keystroke (services, workers, the command line
+subcommands that write records).
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import datetime
+from enum import Enum
+from typing import Any, Optional
+
+from sqlalchemy import Text
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+from .clock import from_db, to_db, utcnow
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes stored as fixed-width ISO text (see clock.py)."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: Optional[datetime], dialect: Any) -> Optional[str]:
+        return to_db(value)
+
+    def process_result_value(self, value: Optional[str], dialect: Any) -> Optional[datetime]:
+        return from_db(value)
+
+
+class JSONList(TypeDecorator[list]):
+    """A list stored as compact JSON text."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: Optional[list], dialect: Any) -> str:
+        return json.dumps(value or [], ensure_ascii=False, separators=(",", ":"))
+
+    def process_result_value(self, value: Optional[str], dialect: Any) -> list:
+        return json.loads(value) if value else []
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def _ts(nullable: bool = False, **kw: Any) -> Any:
+    if nullable:
+        return Field(default=None, sa_type=UTCDateTime, nullable=True, **kw)
+    return Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False, **kw)
+
+
+def _list() -> Any:
+    return Field(default_factory=list, sa_type=JSONList, nullable=False)
+
+
+class CallKind(str, Enum):
+    COACHING = "coaching"
+    SELLING = "selling"
+
+
+class CallStatus(str, Enum):
+    PLANNED = "planned"
+    OBSERVING = "observing"
+    DEBRIEF = "debrief"
+    DONE = "done"
+
+
+class Who(str, Enum):
+    REP = "rep"
+    MANAGER = "manager"
+
+
+class GoalStatus(str, Enum):
+    ACTIVE = "active"
+    ACHIEVED = "achieved"
+    DROPPED = "dropped"
+
+
+class Record(SQLModel):
+    """Every synced record: UUID id, created/updated stamps, a deletion tombstone."""
+
+    id: str = Field(default_factory=new_id, primary_key=True)
+    created_at: datetime = _ts()
+    updated_at: datetime = _ts()
+    deleted_at: Optional[datetime] = _ts(nullable=True)
+
+    def touch(self) -> None:
+        self.updated_at = utcnow()
+
+
+class Manager(Record, table=True):
+    name: str = ""
+    budget_minutes: int = 120
+    late_minutes: int = 30
+    store_dir: Optional[str] = None
+    dayfirst: bool = True
+    theme: str = "textual-dark"
+
+
+class Skill(Record, table=True):
+    name: str
+    description: str = ""
+    position: int = 0
+
+
+class Rep(Record, table=True):
+    name: str
+    role: str = ""
+    territory: str = ""
+
+
+class Goal(Record, table=True):
+    rep_id: str = Field(foreign_key="rep.id")
+    statement: str
+    skill_ids: list[str] = _list()
+    status: str = GoalStatus.ACTIVE.value
+
+
+class Expectation(Record, table=True):
+    rep_id: str = Field(foreign_key="rep.id")
+    text: str
+    position: int = 0
+
+
+class Call(Record, table=True):
+    rep_id: str = Field(foreign_key="rep.id")
+    account: str = ""
+    contact: str = ""
+    kind: str = CallKind.COACHING.value
+    status: str = CallStatus.PLANNED.value
+    scheduled_at: Optional[datetime] = _ts(nullable=True)
+    started_at: Optional[datetime] = _ts(nullable=True)
+    ended_at: Optional[datetime] = _ts(nullable=True)
+    feedback_started_at: Optional[datetime] = _ts(nullable=True)
+    feedback_ended_at: Optional[datetime] = _ts(nullable=True)
+    objective: str = ""
+    advance_min: str = ""
+    advance_stretch: str = ""
+    # [{"expectation_id": ..., "text": ..., "answer": ...}] snapshot of the prep checklist
+    prep_answers: list[dict[str, Any]] = _list()
+    skill_ids: list[str] = _list()
+
+
+class Note(Record, table=True):
+    call_id: Optional[str] = Field(default=None, foreign_key="call.id")  # None: the inbox
+    taken_at: datetime = _ts()
+    offset_seconds: Optional[int] = None
+    text: str
+    kind: str = "plain"
+    skill_id: Optional[str] = None
+    private: bool = False
+
+
+class ScriptQuestion(Record, table=True):
+    __tablename__ = "script_question"
+    position: int
+    stage: str
+    text: str
+    active: bool = True
+
+
+class DebriefAnswer(Record, table=True):
+    __tablename__ = "debrief_answer"
+    call_id: str = Field(foreign_key="call.id")
+    question_id: Optional[str] = None
+    question: str
+    answer: str = ""
+    by: str = Who.REP.value
+    position: int = 0
+
+
+class Rating(Record, table=True):
+    call_id: str = Field(foreign_key="call.id")
+    skill_id: str
+    by: str
+    score: int
+
+
+class NextStep(Record, table=True):
+    __tablename__ = "next_step"
+    call_id: Optional[str] = Field(default=None, foreign_key="call.id")
+    rep_id: str = Field(foreign_key="rep.id")
+    owner: str = Who.REP.value
+    action: str
+    due_at: Optional[datetime] = _ts(nullable=True)
+    done_at: Optional[datetime] = _ts(nullable=True)
+
+
+TABLES: tuple[type[Record], ...] = (
+    Manager, Skill, Rep, Goal, Expectation, Call, Note, ScriptQuestion, DebriefAnswer,
+    Rating, NextStep,
+)

@@ -1,0 +1,27 @@
+"""SQLAlchemy engine over the connection db.connect() opens, so the ORM and the plain
+sqlite3 paths share pragmas, migrations and BEGIN IMMEDIATE semantics."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.pool import NullPool
+
+from . import db
+
+
+def make_engine(path: Path | str) -> Engine:
+    path = Path(path)
+    db.connect(path).close()  # create / migrate / refuse once, up front
+    engine = create_engine(
+        "sqlite://",
+        creator=lambda: db.connect(path, migrate=False),
+        poolclass=NullPool,
+    )
+
+    @event.listens_for(engine, "begin")
+    def _begin_immediate(conn):  # type: ignore[no-untyped-def]
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine

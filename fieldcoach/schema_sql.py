@@ -1,0 +1,132 @@
+"""The schema as ordered SQL upgrade steps; PRAGMA user_version counts the steps applied.
+
+Plain SQL (not SQLModel's create_all) so a step means the same thing forever, and so
+opening an up-to-date file never has to import the ORM. tests/test_db.py checks that
+these tables carry exactly the columns of the SQLModel tables in models.py.
+"""
+
+from __future__ import annotations
+
+# Columns every synced record carries.
+_STAMPS = """
+    id TEXT PRIMARY KEY NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    deleted_at TEXT
+"""
+
+V1 = f"""
+CREATE TABLE manager (
+    {_STAMPS},
+    name TEXT NOT NULL DEFAULT '',
+    budget_minutes INTEGER NOT NULL DEFAULT 120,
+    late_minutes INTEGER NOT NULL DEFAULT 30,
+    store_dir TEXT,
+    dayfirst INTEGER NOT NULL DEFAULT 1,
+    theme TEXT NOT NULL DEFAULT 'textual-dark'
+);
+CREATE TABLE skill (
+    {_STAMPS},
+    name TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    position INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE rep (
+    {_STAMPS},
+    name TEXT NOT NULL,
+    role TEXT NOT NULL DEFAULT '',
+    territory TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE goal (
+    {_STAMPS},
+    rep_id TEXT NOT NULL REFERENCES rep(id),
+    statement TEXT NOT NULL,
+    skill_ids TEXT NOT NULL DEFAULT '[]',
+    status TEXT NOT NULL DEFAULT 'active'
+);
+CREATE INDEX ix_goal_rep ON goal(rep_id, status);
+CREATE TABLE expectation (
+    {_STAMPS},
+    rep_id TEXT NOT NULL REFERENCES rep(id),
+    text TEXT NOT NULL,
+    position INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX ix_expectation_rep ON expectation(rep_id);
+CREATE TABLE call (
+    {_STAMPS},
+    rep_id TEXT NOT NULL REFERENCES rep(id),
+    account TEXT NOT NULL DEFAULT '',
+    contact TEXT NOT NULL DEFAULT '',
+    kind TEXT NOT NULL DEFAULT 'coaching',
+    status TEXT NOT NULL DEFAULT 'planned',
+    scheduled_at TEXT,
+    started_at TEXT,
+    ended_at TEXT,
+    feedback_started_at TEXT,
+    feedback_ended_at TEXT,
+    objective TEXT NOT NULL DEFAULT '',
+    advance_min TEXT NOT NULL DEFAULT '',
+    advance_stretch TEXT NOT NULL DEFAULT '',
+    prep_answers TEXT NOT NULL DEFAULT '[]',
+    skill_ids TEXT NOT NULL DEFAULT '[]'
+);
+CREATE INDEX ix_call_rep ON call(rep_id, ended_at);
+CREATE INDEX ix_call_status ON call(status, scheduled_at);
+CREATE INDEX ix_call_started ON call(started_at);
+CREATE INDEX ix_call_updated ON call(updated_at, id);
+CREATE TABLE note (
+    {_STAMPS},
+    call_id TEXT REFERENCES call(id),
+    taken_at TEXT NOT NULL,
+    offset_seconds INTEGER,
+    text TEXT NOT NULL,
+    kind TEXT NOT NULL DEFAULT 'plain',
+    skill_id TEXT,
+    private INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX ix_note_call ON note(call_id, taken_at);
+CREATE TABLE script_question (
+    {_STAMPS},
+    position INTEGER NOT NULL,
+    stage TEXT NOT NULL,
+    text TEXT NOT NULL,
+    active INTEGER NOT NULL DEFAULT 1
+);
+CREATE TABLE debrief_answer (
+    {_STAMPS},
+    call_id TEXT NOT NULL REFERENCES call(id),
+    question_id TEXT,
+    question TEXT NOT NULL,
+    answer TEXT NOT NULL DEFAULT '',
+    by TEXT NOT NULL DEFAULT 'rep',
+    position INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX ix_answer_call ON debrief_answer(call_id, position);
+CREATE TABLE rating (
+    {_STAMPS},
+    call_id TEXT NOT NULL REFERENCES call(id),
+    skill_id TEXT NOT NULL,
+    by TEXT NOT NULL,
+    score INTEGER NOT NULL CHECK (score BETWEEN 1 AND 5)
+);
+CREATE INDEX ix_rating_call ON rating(call_id);
+CREATE TABLE next_step (
+    {_STAMPS},
+    call_id TEXT REFERENCES call(id),
+    rep_id TEXT NOT NULL REFERENCES rep(id),
+    owner TEXT NOT NULL DEFAULT 'rep',
+    action TEXT NOT NULL,
+    due_at TEXT,
+    done_at TEXT
+);
+CREATE INDEX ix_step_rep ON next_step(rep_id, done_at);
+CREATE INDEX ix_step_call ON next_step(call_id);
+CREATE TABLE sync_state (
+    key TEXT PRIMARY KEY NOT NULL,
+    value TEXT NOT NULL
+);
+"""
+
+# Index i holds the step that takes a file from version i to version i + 1.
+STEPS: list[str] = [V1]
+SCHEMA_VERSION = len(STEPS)

@@ -1,0 +1,62 @@
+"""One handle on the database for the app and the command line.
+
+Plain sqlite3 connections (one per thread) serve the hot paths and every read; the ORM
+engine is created only when something asks for it, so the SQLAlchemy import stays off
+the path to the first keystroke.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import db
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlmodel import Session
+
+
+class Store:
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self._local = threading.local()
+        self._engine: Engine | None = None
+        self._lock = threading.Lock()
+        self._opened = False
+
+    def open(self) -> None:
+        """Create, migrate or refuse the file (raises db.StoreError)."""
+        self.con()
+
+    def con(self) -> sqlite3.Connection:
+        con = getattr(self._local, "con", None)
+        if con is None:
+            con = db.connect(self.path, migrate=not self._opened)
+            self._opened = True
+            self._local.con = con
+        return con
+
+    @property
+    def engine(self) -> Engine:
+        with self._lock:
+            if self._engine is None:
+                from .orm import make_engine
+
+                self._engine = make_engine(self.path)
+            return self._engine
+
+    def session(self) -> Session:
+        from sqlmodel import Session
+
+        return Session(self.engine, expire_on_commit=False)
+
+    def close(self) -> None:
+        con = getattr(self._local, "con", None)
+        if con is not None:
+            con.close()
+            self._local.con = None
+        if self._engine is not None:
+            self._engine.dispose()

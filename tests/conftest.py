@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+import pytest
+
+from fieldcoach.store import Store
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch, tmp_path):
+    """Keep the developer's own database and settings out of every test."""
+    monkeypatch.setenv("FIELDCOACH_DB", str(tmp_path / "default" / "fieldcoach.db"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+
+
+@pytest.fixture
+def db_path(tmp_path):
+    return tmp_path / "data" / "fieldcoach.db"
+
+
+@pytest.fixture
+def store(db_path):
+    s = Store(db_path)
+    s.open()
+    from fieldcoach.services import bootstrap
+
+    bootstrap(s, manager_name="Alex Morgan")
+    yield s
+    s.close()
