@@ -25,13 +25,44 @@ class StoreError(Exception):
     """A problem with the database file a user can act on; str() is the one-line message."""
 
 
+def friendly_error(exc: BaseException, what: str = "the change") -> StoreError | None:
+    """Map an sqlite3 (or SQLAlchemy-wrapped) error a user can act on to a StoreError.
+
+    Returns None for anything else (a bug should stay a bug)."""
+    text = str(getattr(exc, "orig", None) or exc).lower()
+    if "database or disk is full" in text or "disk is full" in text:
+        return StoreError(f"The disk is full: {what} was not saved. Free some space and try again.")
+    if "database is locked" in text or "database table is locked" in text or "database is busy" in text:
+        return StoreError(f"The database is busy (another fieldcoach is writing to it): {what} was "
+                          "not saved. Try again in a moment.")
+    if "readonly database" in text or "read-only" in text:
+        return StoreError(f"The database file is read-only: {what} was not saved.")
+    if "disk i/o error" in text:
+        return StoreError(f"The disk reported an error: {what} was not saved.")
+    if "malformed" in text or "not a database" in text:
+        return StoreError(f"The database file is damaged: {what} was not saved. Restore it from a "
+                          "backup or an export.")
+    return None
+
+
 def ensure_private_dir(folder: Path) -> None:
+    """Create folder owner-only (0700 whatever the umask); tighten an existing one we own by
+    removing group/other access. A shared folder (sticky, like /tmp), one we don't own, or
+    the home folder is left alone: the 0600 file modes still protect the data. Owner bits
+    are never added, so a folder the user made read-only stays read-only (and is refused)."""
+    created = not folder.exists()
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     try:
-        if stat.S_IMODE(folder.stat().st_mode) != 0o700:
-            folder.chmod(0o700)
-    except PermissionError:
-        pass  # a folder we don't own (e.g. /tmp): the file modes still protect the data
+        st = folder.stat()
+        mode = stat.S_IMODE(st.st_mode)
+        if created:
+            if mode != 0o700:
+                folder.chmod(0o700)
+        elif (mode & 0o077 and st.st_uid == os.getuid() and not mode & stat.S_ISVTX
+              and folder.resolve() != Path.home().resolve()):
+            folder.chmod(mode & 0o700)
+    except OSError:
+        pass
 
 
 def _ensure_private_file(path: Path) -> None:
@@ -61,9 +92,47 @@ def _check_header(path: Path) -> None:
         raise StoreError(f"{path} is not a fieldcoach database (not an SQLite file); left untouched")
 
 
+def _check_size(path: Path) -> None:
+    """A file shorter than its own header says it is was truncated: refuse it before SQLite
+    reads past the end (it would report an empty, healthy-looking database)."""
+    with open(path, "rb") as fh:
+        header = fh.read(100)
+    if len(header) < 100:
+        raise StoreError(f"{path} is damaged (truncated SQLite header); left untouched")
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    if page_size < 512 or page_size & (page_size - 1):
+        raise StoreError(f"{path} is damaged (bad page size in the header); left untouched")
+    pages = int.from_bytes(header[28:32], "big")
+    counter_valid = header[24:28] == header[92:96]
+    size = path.stat().st_size
+    if counter_valid and pages and size < pages * page_size:
+        raise StoreError(f"{path} is damaged (truncated: {size:,} bytes of {pages * page_size:,}); "
+                         "left untouched")
+
+
+def _writable(path: Path) -> bool:
+    """Write permission judged from the mode bits as well as access(2): as root access(2)
+    says yes to everything, but a file its owner marked read-only is still read-only."""
+    try:
+        st = path.stat()
+    except OSError:
+        return False
+    return bool(st.st_mode & stat.S_IWUSR) and os.access(path, os.W_OK)
+
+
 def _inspect(path: Path) -> tuple[int, int, int]:
     """(user_version, application_id, table count) read without writing anything."""
-    uri = f"file:{path}?mode=ro"
+    # A read-only connection to a WAL file would still create (and leave) -wal and -shm
+    # beside it: when no -wal exists, read the file as immutable, which touches nothing.
+    # With a -wal present (another instance is open, or it was killed) read it normally.
+    from urllib.parse import quote
+
+    quoted = quote(str(path.absolute()))
+    if Path(f"{path}-wal").exists():
+        uri = f"file:{quoted}?mode=ro"
+    else:
+        uri = f"file:{quoted}?mode=ro&immutable=1"
     try:
         con = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
         try:
@@ -98,6 +167,7 @@ def connect(path: Path | str, *, migrate: bool = True) -> sqlite3.Connection:
     existed = path.exists() and path.stat().st_size > 0
     if existed:
         _check_header(path)
+        _check_size(path)
         version, app_id, tables = _inspect(path)
         if version > SCHEMA_VERSION:
             raise StoreError(
@@ -106,13 +176,17 @@ def connect(path: Path | str, *, migrate: bool = True) -> sqlite3.Connection:
             )
         if app_id != APPLICATION_ID and tables:
             raise StoreError(f"{path} is an SQLite file of another application; left untouched")
-        if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
-            raise StoreError(f"{path} is read-only: fieldcoach needs to write to it and its folder")
+        if not _writable(path) or not _writable(path.parent):
+            raise StoreError(f"{path} is read-only: fieldcoach needs to write to it and its folder; "
+                             "left untouched")
     else:
+        if not _writable(path.parent):
+            raise StoreError(f"cannot create {path}: its folder is read-only")
         try:
             _ensure_private_file(path)
         except OSError as exc:
             raise StoreError(f"cannot create {path}: {exc.strerror or exc}") from exc
+    con = None
     try:
         con = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000,
                               check_same_thread=False)
@@ -120,7 +194,11 @@ def connect(path: Path | str, *, migrate: bool = True) -> sqlite3.Connection:
         _configure(con)
         if migrate:
             migrate_forward(con)
-    except sqlite3.OperationalError as exc:
+    except (sqlite3.DatabaseError, StoreError) as exc:
+        if con is not None:
+            con.close()
+        if isinstance(exc, StoreError):
+            raise
         raise StoreError(f"cannot open {path}: {exc}") from exc
     _chmod_private(path)
     return con
@@ -129,11 +207,16 @@ def connect(path: Path | str, *, migrate: bool = True) -> sqlite3.Connection:
 def migrate_forward(con: sqlite3.Connection) -> int:
     """Apply the missing upgrade steps in one transaction; returns the final version."""
     version = con.execute("PRAGMA user_version").fetchone()[0]
-    if version >= SCHEMA_VERSION:
+    if version > SCHEMA_VERSION:
+        raise StoreError(f"this database was written by a newer fieldcoach (schema {version}, this "
+                         f"one knows {SCHEMA_VERSION}); upgrade fieldcoach. The file was left untouched.")
+    if version == SCHEMA_VERSION:
         return version
     with transaction(con):
         # Re-read under the write lock: another process may have migrated meanwhile.
         version = con.execute("PRAGMA user_version").fetchone()[0]
+        if version >= SCHEMA_VERSION:
+            return version
         for step in STEPS[version:]:
             for statement in _split(step):
                 con.execute(statement)
@@ -150,13 +233,27 @@ def _split(script: str) -> Iterator[str]:
 
 
 @contextmanager
-def transaction(con: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """BEGIN IMMEDIATE: a second writer waits on the busy timeout instead of failing later."""
-    con.execute("BEGIN IMMEDIATE")
+def transaction(con: sqlite3.Connection, what: str = "the change") -> Iterator[sqlite3.Connection]:
+    """BEGIN IMMEDIATE: a second writer waits on the busy timeout instead of failing later.
+
+    A full disk, a lock held past the busy timeout, a read-only or damaged file surface as a
+    StoreError with a one-line message; the transaction is rolled back, earlier data intact.
+    """
+    try:
+        con.execute("BEGIN IMMEDIATE")
+    except sqlite3.DatabaseError as exc:
+        raise (friendly_error(exc, what) or exc) from exc
     try:
         yield con
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    else:
         con.execute("COMMIT")
+    except BaseException as exc:
+        if con.in_transaction:
+            try:
+                con.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
+        if isinstance(exc, sqlite3.DatabaseError):
+            friendly = friendly_error(exc, what)
+            if friendly is not None:
+                raise friendly from exc
+        raise

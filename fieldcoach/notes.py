@@ -92,7 +92,7 @@ def add_note(con: sqlite3.Connection, call: ActiveCall | None, raw: str, *,
     stamp = to_db(now)
     row = (str(uuid.uuid4()), call.id if call else None, stamp, offset, parsed.text,
            parsed.kind.value, skill_id, int(private))
-    with transaction(con):
+    with transaction(con, "the note"):
         con.execute(
             f"INSERT INTO note ({_COLS}, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
             (*row, stamp, stamp))
@@ -107,7 +107,7 @@ def update_note(con: sqlite3.Connection, note_id: str, call: ActiveCall | None, 
     if not parsed.text.strip():
         raise FieldError("note", "A note cannot be empty; use undo to remove it.")
     skill_id = skills[parsed.skill_index - 1] if parsed.skill_index else None
-    with transaction(con):
+    with transaction(con, "the note"):
         con.execute("UPDATE note SET text = ?, kind = ?, skill_id = ?, updated_at = ? WHERE id = ?",
                     (parsed.text, parsed.kind.value, skill_id, to_db(now or utcnow()), note_id))
         r = con.execute(f"SELECT {_COLS} FROM note WHERE id = ?", (note_id,)).fetchone()

@@ -24,4 +24,11 @@ def make_engine(path: Path | str) -> Engine:
     def _begin_immediate(conn):  # type: ignore[no-untyped-def]
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
+    @event.listens_for(engine, "handle_error")
+    def _friendly(ctx):  # type: ignore[no-untyped-def]
+        # A full disk, a busy or read-only file: one clear StoreError, not a driver trace.
+        friendly = db.friendly_error(ctx.original_exception)
+        if friendly is not None:
+            raise friendly from ctx.original_exception
+
     return engine

@@ -1,0 +1,248 @@
+"""The file itself: schema parity with the models, migrations, refusals that leave the
+file byte-identical, private modes."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import stat
+from pathlib import Path
+
+import pytest
+
+from fieldcoach import db, models, notes, schema_sql
+from fieldcoach.db import StoreError
+from fieldcoach.drafts import Drafts
+from fieldcoach.store import Store
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def side_files(path: Path) -> dict[str, str | None]:
+    return {suffix: (sha(Path(f"{path}{suffix}")) if Path(f"{path}{suffix}").exists() else None)
+            for suffix in ("-wal", "-shm", "-journal")}
+
+
+def populated(path: Path) -> Path:
+    """A real fieldcoach file with a few rows, all connections closed (WAL checkpointed)."""
+    con = db.connect(path)
+    for i in range(50):
+        notes.add_note(con, None, f"note {i} " + "x" * 200)
+    con.close()
+    assert not Path(f"{path}-wal").exists()
+    return path
+
+
+def assert_refused(path: Path, match: str) -> None:
+    before, sides = sha(path), side_files(path)
+    mode = stat.S_IMODE(path.stat().st_mode)
+    with pytest.raises(StoreError, match=match) as info:
+        db.connect(path)
+    assert "\n" not in str(info.value)
+    assert sha(path) == before
+    assert side_files(path) == sides
+    assert stat.S_IMODE(path.stat().st_mode) == mode
+
+
+# --- schema parity ------------------------------------------------------------------------
+
+def test_sql_tables_have_exactly_the_model_columns(db_path):
+    con = db.connect(db_path)
+    sql_tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    model_tables = {m.__table__.name for m in models.TABLES}
+    assert sql_tables == model_tables | {"sync_state"}
+    for model in models.TABLES:
+        table = model.__table__
+        info = {r[1]: r for r in con.execute(f"PRAGMA table_info({table.name})")}
+        assert set(info) == {c.name for c in table.columns}, table.name
+        for c in table.columns:
+            notnull = bool(info[c.name][3]) or bool(info[c.name][5])
+            assert notnull == (not c.nullable), f"{table.name}.{c.name} nullability differs"
+
+
+def test_orm_round_trips_every_table(store):
+    """Each model can be written and read back through the SQL schema (types agree)."""
+    from fieldcoach import services
+
+    rep = services.add_rep(store, "Priya")
+    with store.session() as s:
+        for model in models.TABLES:
+            assert s.exec(__import__("sqlmodel").select(model)).all() is not None
+    assert rep
+
+
+# --- creation and migrations ------------------------------------------------------------
+
+def test_empty_file_at_version_0_is_created(db_path):
+    db_path.parent.mkdir(parents=True)
+    db_path.touch()
+    con = db.connect(db_path)
+    assert con.execute("PRAGMA user_version").fetchone()[0] == schema_sql.SCHEMA_VERSION
+    assert con.execute("PRAGMA application_id").fetchone()[0] == db.APPLICATION_ID
+    assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    con.close()
+
+
+def test_sqlite_file_with_no_tables_at_version_0_is_adopted(db_path):
+    db_path.parent.mkdir(parents=True)
+    sqlite3.connect(db_path).execute("PRAGMA page_size = 4096").connection.execute("VACUUM").connection.close()
+    assert db_path.stat().st_size > 0
+    con = db.connect(db_path)
+    assert con.execute("PRAGMA user_version").fetchone()[0] == schema_sql.SCHEMA_VERSION
+    con.close()
+
+
+V2 = "ALTER TABLE rep ADD COLUMN nickname TEXT NOT NULL DEFAULT '';\nCREATE INDEX ix_rep_nick ON rep(nickname);"
+
+
+def test_older_file_is_migrated_forward_keeping_data(db_path, monkeypatch):
+    con = db.connect(db_path)
+    notes.add_note(con, None, "kept across the upgrade")
+    con.close()
+    monkeypatch.setattr(db, "STEPS", [schema_sql.V1, V2])
+    monkeypatch.setattr(db, "SCHEMA_VERSION", 2)
+    con = db.connect(db_path)
+    assert con.execute("PRAGMA user_version").fetchone()[0] == 2
+    cols = {r[1] for r in con.execute("PRAGMA table_info(rep)")}
+    assert "nickname" in cols
+    assert [n.text for n in notes.inbox(con)] == ["kept across the upgrade"]
+    con.close()
+
+
+def test_a_failing_migration_changes_nothing(db_path, monkeypatch):
+    con = db.connect(db_path)
+    notes.add_note(con, None, "still here")
+    con.close()
+    broken = "ALTER TABLE rep ADD COLUMN nickname TEXT;\nCREATE TABLE rep (id TEXT)"  # 2nd fails
+    monkeypatch.setattr(db, "STEPS", [schema_sql.V1, broken])
+    monkeypatch.setattr(db, "SCHEMA_VERSION", 2)
+    with pytest.raises(StoreError):
+        db.connect(db_path)
+    raw = sqlite3.connect(db_path)
+    assert raw.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert "nickname" not in {r[1] for r in raw.execute("PRAGMA table_info(rep)")}
+    assert raw.execute("SELECT text FROM note").fetchall() == [("still here",)]
+    raw.close()
+
+
+def test_newer_file_is_refused_untouched(db_path):
+    populated(db_path)
+    raw = sqlite3.connect(db_path)
+    raw.execute(f"PRAGMA user_version = {schema_sql.SCHEMA_VERSION + 1}")
+    raw.close()
+    assert_refused(db_path, "newer fieldcoach")
+    assert not Path(f"{db_path}-wal").exists()
+
+
+def test_newer_file_refused_through_store_too(db_path):
+    populated(db_path)
+    raw = sqlite3.connect(db_path)
+    raw.execute("PRAGMA user_version = 99")
+    raw.close()
+    before = sha(db_path)
+    with pytest.raises(StoreError, match="newer"):
+        Store(db_path).open()
+    assert sha(db_path) == before
+
+
+# --- refusals ---------------------------------------------------------------------------------
+
+def test_non_sqlite_file_is_refused_untouched(db_path):
+    db_path.parent.mkdir(parents=True)
+    db_path.write_text("name,notes\nPriya,great call\n")
+    assert_refused(db_path, "not an SQLite file")
+
+
+def test_truncated_file_is_refused_untouched(db_path):
+    populated(db_path)
+    data = db_path.read_bytes()
+    db_path.write_bytes(data[: len(data) // 2])
+    assert_refused(db_path, "damaged")
+
+
+def test_truncated_header_is_refused(db_path):
+    populated(db_path)
+    db_path.write_bytes(db_path.read_bytes()[:60])
+    assert_refused(db_path, "damaged")
+
+
+def test_overwritten_first_page_is_refused_untouched(db_path):
+    populated(db_path)
+    data = bytearray(db_path.read_bytes())
+    data[100:4096] = os.urandom(3996)
+    db_path.write_bytes(bytes(data))
+    assert_refused(db_path, "damaged|not a database")
+
+
+def test_sqlite_file_of_another_application_is_refused(db_path):
+    db_path.parent.mkdir(parents=True)
+    raw = sqlite3.connect(db_path)
+    raw.execute("CREATE TABLE contacts (name TEXT)")
+    raw.execute("INSERT INTO contacts VALUES ('x')")
+    raw.commit()
+    raw.close()
+    assert_refused(db_path, "another application")
+
+
+def test_read_only_file_is_refused_untouched(db_path):
+    populated(db_path)
+    db_path.chmod(0o400)
+    assert_refused(db_path, "read-only")
+
+
+def test_read_only_folder_is_refused(db_path):
+    populated(db_path)
+    db_path.parent.chmod(0o500)
+    try:
+        assert_refused(db_path, "read-only")
+        assert stat.S_IMODE(db_path.parent.stat().st_mode) == 0o500
+        with pytest.raises(StoreError, match="read-only"):
+            db.connect(db_path.parent / "other.db")
+        assert not (db_path.parent / "other.db").exists()
+    finally:
+        db_path.parent.chmod(0o700)
+
+
+def test_shared_folder_is_not_chmodded(tmp_path):
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o1777)
+    db.connect(shared / "x.db").close()
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o1777
+    assert stat.S_IMODE((shared / "x.db").stat().st_mode) == 0o600
+
+
+# --- private modes --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("umask", [0o022, 0o000])
+def test_database_and_side_files_are_private(tmp_path, umask):
+    old = os.umask(umask)
+    try:
+        path = tmp_path / "deep" / "data" / "fieldcoach.db"
+        con = db.connect(path)
+        notes.add_note(con, None, "private")
+        other = db.connect(path)  # a reader keeps -wal/-shm alive
+        notes.inbox(other)
+        for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            assert p.exists(), p
+            assert stat.S_IMODE(p.stat().st_mode) == 0o600, p
+        assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+        drafts = Drafts(path.parent / ".drafts")
+        drafts.save("note:x", {"text": "half a thought"})
+        assert stat.S_IMODE(drafts.folder.stat().st_mode) == 0o700
+        for f in drafts.folder.iterdir():
+            assert stat.S_IMODE(f.stat().st_mode) == 0o600
+        con.close()
+        other.close()
+    finally:
+        os.umask(old)
+
+
+def test_existing_loose_file_is_tightened(db_path):
+    populated(db_path)
+    db_path.chmod(0o644)
+    db.connect(db_path).close()
+    assert stat.S_IMODE(db_path.stat().st_mode) == 0o600
