@@ -1,0 +1,188 @@
+"""Reliability promises (PRODUCT.md section 7) against real processes, real files and
+real SQLite: concurrent writers, a second instance, SIGKILL mid-write, a full disk."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from fieldcoach import db, notes, queries, services
+from fieldcoach.db import StoreError
+from fieldcoach.store import Store
+
+PY = sys.executable
+
+WRITER = r"""
+import sys
+from fieldcoach import db, notes
+con = db.connect(sys.argv[1])
+tag, n = sys.argv[2], int(sys.argv[3])
+for i in range(n):
+    notes.add_note(con, None, f"{tag}-{i}")
+"""
+
+
+def test_concurrent_writer_processes_all_land(tmp_path):
+    path = tmp_path / "shared.db"
+    procs = [subprocess.Popen([PY, "-c", WRITER, str(path), f"w{k}", "40"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for k in range(6)]
+    cli = [subprocess.Popen([PY, "-m", "fieldcoach", "--db", str(path), "note", f"cli {k}"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+           for k in range(6)]
+    for p in procs + cli:
+        out, err = p.communicate(timeout=60)
+        assert p.returncode == 0, err
+        assert "locked" not in err and "Traceback" not in err
+    con = db.connect(path)
+    texts = {r[0] for r in con.execute("SELECT text FROM note")}
+    assert texts == {f"w{k}-{i}" for k in range(6) for i in range(40)} | {f"cli {k}" for k in range(6)}
+    assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_two_instances_see_each_others_committed_work(db_path):
+    a, b = Store(db_path), Store(db_path)
+    a.open()
+    services.bootstrap(a)
+    b.open()
+    rep = services.add_rep(a, "Priya Shah")
+    assert [r.name for r in queries.list_reps(b.con())] == ["Priya Shah"]
+    services.update_rep(b, rep, name="Priya S.")
+    assert [r.name for r in queries.list_reps(a.con())] == ["Priya S."]
+    notes.add_note(b.con(), None, "from b")
+    notes.add_note(a.con(), None, "from a")
+    assert {n.text for n in notes.inbox(a.con())} == {n.text for n in notes.inbox(b.con())} == {"from a", "from b"}
+    # A reader holding a transaction open does not block the other instance's writes (WAL).
+    reader = b.con()
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM note").fetchone()
+    notes.add_note(a.con(), None, "while b reads")
+    reader.execute("COMMIT")
+    assert len(notes.inbox(b.con())) == 3
+    a.close()
+    b.close()
+
+
+def test_writer_holding_the_lock_past_the_timeout_gives_a_clear_message(db_path, monkeypatch):
+    con = db.connect(db_path)
+    notes.add_note(con, None, "before")
+    blocker = sqlite3.connect(db_path, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    con.execute("PRAGMA busy_timeout = 50")
+    try:
+        with pytest.raises(StoreError, match="busy.*note was not saved"):
+            notes.add_note(con, None, "blocked")
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    assert not con.in_transaction
+    notes.add_note(con, None, "after")
+    assert [n.text for n in reversed(notes.inbox(con))] == ["before", "after"]
+
+
+KILLED = r"""
+import sys
+from fieldcoach import db, notes
+con = db.connect(sys.argv[1])
+i = 0
+while True:
+    row = notes.add_note(con, None, "+ kill test " + str(i) + " " + "z" * (i % 500))
+    sys.stdout.write(row.id + "\n")
+    sys.stdout.flush()
+    i += 1
+"""
+
+
+def test_notes_survive_sigkill_at_random_points(tmp_path):
+    path = tmp_path / "kill.db"
+    db.connect(path).close()
+    rng = random.Random(20261127)
+    reported: list[str] = []
+    for _ in range(50):
+        p = subprocess.Popen([PY, "-c", KILLED, str(path)], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE)
+        target = rng.randint(1, 25)
+        got = 0
+        while got < target:
+            line = p.stdout.readline()
+            assert line, p.stderr.read().decode()
+            reported.append(line.decode().strip())
+            got += 1
+        os.kill(p.pid, signal.SIGKILL)
+        rest, _ = p.communicate(timeout=30)
+        assert p.returncode == -signal.SIGKILL
+        # Every complete line printed before the kill is a committed note.
+        for line in rest.decode().split("\n")[:-1]:
+            reported.append(line.strip())
+    con = sqlite3.connect(path)
+    assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    ids = {r[0] for r in con.execute("SELECT id FROM note")}
+    assert len(reported) >= 50
+    assert set(reported) <= ids
+    con.close()
+    # ... and fieldcoach itself opens the file afterwards.
+    assert len(notes.inbox(db.connect(path), limit=10 ** 6)) == len(ids)
+
+
+def _fill_to_the_brim(con: sqlite3.Connection) -> None:
+    pages = con.execute("PRAGMA page_count").fetchone()[0]
+    con.execute(f"PRAGMA max_page_count = {pages}")
+
+
+def test_full_disk_on_a_note_is_a_clear_message_and_keeps_earlier_notes(db_path):
+    con = db.connect(db_path)
+    saved = [notes.add_note(con, None, f"earlier {i}").id for i in range(20)]
+    _fill_to_the_brim(con)
+    with pytest.raises(StoreError, match="disk is full: the note was not saved") as info:
+        for _ in range(10):
+            notes.add_note(con, None, "y" * 60_000)
+    assert "\n" not in str(info.value)
+    assert not con.in_transaction
+    con.execute("PRAGMA max_page_count = 1073741823")
+    assert {n.id for n in notes.inbox(con, 1000)} >= set(saved)
+    assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    notes.add_note(con, None, "space again")  # the connection is usable afterwards
+
+
+def test_full_disk_through_the_orm_is_a_clear_message(store):
+    from sqlalchemy import event
+
+    before = queries.script(store.con())
+
+    @event.listens_for(store.engine, "connect")
+    def _cap(dbapi_con, _rec):  # every ORM connection sees a full disk
+        _fill_to_the_brim(dbapi_con)
+
+    with pytest.raises(StoreError, match="disk is full"):
+        services.set_script(store, [("self", "q" * 400 + str(i)) for i in range(200)])
+    assert queries.script(store.con()) == before
+    event.remove(store.engine, "connect", _cap)
+    services.set_script(store, [("self", "How did it go?")])
+    assert [q.text for q in queries.script(store.con())] == ["How did it go?"]
+
+
+def test_cli_note_on_a_full_disk_prints_one_line(tmp_path):
+    """Drive SQLITE_FULL through a real process: the CLI reports it on one line."""
+    path = tmp_path / "full.db"
+    con = db.connect(path)
+    con.close()
+    script = (
+        "import sqlite3, sys\n"
+        "from fieldcoach import db, cli\n"
+        "real = db._configure\n"
+        "def capped(con):\n"
+        "    real(con)\n"
+        "    con.execute('PRAGMA max_page_count = %d' % con.execute('PRAGMA page_count').fetchone()[0])\n"
+        "db._configure = capped\n"
+        "sys.exit(cli.main(['--db', sys.argv[1], 'note', 'x' * 90000]))\n")
+    res = subprocess.run([PY, "-c", script, str(path)], capture_output=True, text=True, timeout=60)
+    assert res.returncode == 1
+    assert "Traceback" not in res.stderr
+    assert res.stderr.count("\n") == 1 and "disk is full" in res.stderr
