@@ -1,0 +1,436 @@
+"""`make bench`: the figures of PRODUCT.md section 6, each against a baseline measured in
+the same run (runs alternated, median quoted).
+
+    python bench/run.py [--calls 10000] [--runs 5] [--notes 1000] [--markdown FILE]
+
+It prints one line per figure: name, measured, baseline, ratio, target, ok|over (or n/a
+with the reason). It is a measurement: the exit status is 0 even when a figure is over.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import platform
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+sys.path[:0] = [str(BENCH), str(ROOT)]
+
+from ptyrun import Launch, launch  # noqa: E402
+
+import hello  # noqa: E402
+
+PY = sys.executable
+# the console script users run (same interpreter as the hello app), else python -m
+_SCRIPT = Path(PY).parent / "fieldcoach"
+FIELDCOACH = [str(_SCRIPT)] if _SCRIPT.exists() else [PY, "-m", "fieldcoach"]
+TYPED = "zqbench"  # typed once ready; "accepting keys" = these characters drawn
+DEMO_SOURCES = ("fieldcoach/demo.py", "fieldcoach/schema_sql.py", "fieldcoach/coaching.py")
+NOTE_TEXTS = ("+2 great open question on current process", "-1 talked over the buyer",
+              "? what made you move to the demo there", "buyer late by 10 min",
+              "+ let the silence work after the price", "-2 jumped to the demo before discovery")
+
+
+# --- figures -----------------------------------------------------------------------------
+
+@dataclass
+class Figure:
+    name: str
+    value: float | None
+    baseline: float | None
+    unit: str                      # "s", "ms", "MiB"
+    target: str                    # shown, e.g. "<= 1.25x"
+    limit: float | None = None     # ratio limit (value/baseline) ...
+    absolute: float | None = None  # ... or absolute limit on value (same unit)
+    reason: str = ""               # n/a reason
+    own: bool = False              # target is the bench's own, not PRODUCT.md
+
+    @property
+    def ratio(self) -> float | None:
+        if self.value is None or not self.baseline:
+            return None
+        return self.value / self.baseline
+
+    @property
+    def verdict(self) -> str:
+        if self.value is None:
+            return "n/a"
+        if self.limit is not None:
+            return "ok" if self.ratio is not None and self.ratio <= self.limit else "over"
+        return "ok" if self.absolute is None or self.value < self.absolute else "over"
+
+    def cells(self) -> list[str]:
+        def fmt(v: float | None) -> str:
+            if v is None:
+                return "-"
+            return f"{v:.0f} {self.unit}" if self.unit == "MiB" else f"{v:.3f} {self.unit}" if self.unit == "s" \
+                else f"{v:.2f} {self.unit}"
+        if self.value is None:
+            return [self.name, "n/a", "-", "-", self.target + ("*" if self.own else ""), f"n/a ({self.reason})"]
+        r = self.ratio
+        return [self.name, fmt(self.value), fmt(self.baseline), f"{r:.2f}x" if r is not None else "-",
+                self.target + ("*" if self.own else ""), self.verdict]
+
+
+def median(xs: list[float]) -> float | None:
+    return statistics.median(xs) if xs else None
+
+
+def percentile(xs: list[float], p: float) -> float | None:
+    """Nearest-rank percentile (p in 0..100)."""
+    if not xs:
+        return None
+    s = sorted(xs)
+    k = max(0, min(len(s) - 1, -(-len(s) * p // 100) - 1))
+    return s[int(k)]
+
+
+def log(msg: str) -> None:
+    print(f"  · {msg}", file=sys.stderr, flush=True)
+
+
+# --- the database ------------------------------------------------------------------------
+
+def demo_key(calls: int) -> str:
+    h = hashlib.sha256(str(calls).encode())
+    for rel in DEMO_SOURCES:
+        p = ROOT / rel
+        h.update(p.read_bytes() if p.exists() else b"")
+    # demo data is relative to "now": a cache from another day would shift "this week"
+    h.update(datetime.now(timezone.utc).strftime("%Y-%m-%d").encode())
+    return h.hexdigest()[:12]
+
+
+def run_demo(path: Path, calls: int) -> float:
+    for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        p.unlink(missing_ok=True)
+    t0 = time.perf_counter()
+    subprocess.run([*FIELDCOACH, "--db", str(path), "demo", "--calls", str(calls)], check=True,
+                   stdout=subprocess.DEVNULL, cwd=ROOT)
+    return time.perf_counter() - t0
+
+
+def cached_db(cache: Path, calls: int) -> tuple[Path, float | None]:
+    """The demo database for this demo code version, generated once; (path, seconds if made now)."""
+    cache.mkdir(parents=True, exist_ok=True)
+    path = cache / f"demo-{calls}-{demo_key(calls)}.db"
+    if path.exists():
+        return path, None
+    for old in cache.glob(f"demo-{calls}-*.db*"):
+        old.unlink()
+    tmp = cache / f"making-{os.getpid()}.db"
+    secs = run_demo(tmp, calls)
+    con = sqlite3.connect(tmp)
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    con.close()
+    for side in ("-wal", "-shm"):
+        Path(f"{tmp}{side}").unlink(missing_ok=True)
+    os.replace(tmp, path)
+    return path, secs
+
+
+def copy_db(src: Path, dst: Path) -> Path:
+    dst.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(dst, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.close(fd)
+    with sqlite3.connect(f"file:{src}?mode=ro", uri=True) as s, sqlite3.connect(dst) as d:
+        s.backup(d)
+    s.close()
+    d.close()
+    return dst
+
+
+def set_observing(db: Path) -> str:
+    """One call in progress, so the app opens straight into the observation screen."""
+    now = datetime.now(timezone.utc).isoformat(timespec="microseconds")  # as fieldcoach.clock.to_db
+    con = sqlite3.connect(db)
+    row = con.execute("SELECT id FROM call WHERE status = 'planned' AND deleted_at IS NULL "
+                      "ORDER BY scheduled_at LIMIT 1").fetchone() \
+        or con.execute("SELECT id FROM call ORDER BY id LIMIT 1").fetchone()
+    con.execute("UPDATE call SET status = 'observing', started_at = ?, ended_at = NULL, "
+                "feedback_started_at = NULL, feedback_ended_at = NULL WHERE id = ?", (now, row[0]))
+    con.commit()
+    con.close()
+    return row[0]
+
+
+# --- launch figures ----------------------------------------------------------------------
+
+def launch_figures(args, home_db: Path, obs_db: Path) -> list[Figure]:
+    hello_argv = [PY, str(BENCH / "hello.py")]
+    home_argv = [*FIELDCOACH, "--db", str(home_db)]
+    obs_argv = [*FIELDCOACH, "--db", str(obs_db)]
+    res: dict[str, list[Launch]] = {"hello": [], "home": [], "note": []}
+    order = [("hello", hello_argv, hello.MARKER), ("home", home_argv, args.home_marker),
+             ("note", obs_argv, args.note_marker)]
+    dead: dict[str, str] = {}
+    for i in range(args.runs):
+        for name, argv, marker in (order if i % 2 == 0 else order[::-1]):
+            if name in dead:
+                continue
+            r = launch(argv, marker, type_text=TYPED if name != "home" else None, timeout=args.timeout, cwd=str(ROOT))
+            res[name].append(r)
+            if r.ready_s is None:  # not drawn at all: no point waiting again
+                dead[name] = f"{r.error}; last text: {' '.join(r.tail.split())[-120:]!r}"
+            log(f"launch {name} run {i + 1}: ready {_s(r.ready_s)} keys {_s(r.keys_s)} "
+                f"maxrss {r.maxrss_kb / 1024:.0f} MiB {r.error or ''}")
+
+    def med(name: str, attr: str) -> float | None:
+        return median([getattr(r, attr) for r in res[name] if getattr(r, attr) is not None])
+
+    hello_ready, hello_keys = med("hello", "ready_s"), med("hello", "keys_s")
+    hello_mem = med("hello", "maxrss_kb")
+    figs = []
+    note_keys = med("note", "keys_s")
+    reason = dead.get("note") or (f"{args.note_marker!r} drawn but typed text never echoed "
+                                  f"({res['note'][0].error})" if res["note"] and note_keys is None else "")
+    figs.append(Figure("launch -> note line accepting keys", note_keys, hello_keys, "s", "<= 1.25x",
+                       limit=1.25, reason=reason))
+    figs.append(Figure("launch -> home showing figures", med("home", "ready_s"), hello_ready, "s", "<= 2x",
+                       limit=2.0, reason=dead.get("home", "")))
+    home_mem = med("home", "maxrss_kb") if "home" not in dead else None
+    figs.append(Figure(f"peak memory, home open ({args.calls} calls)", home_mem and home_mem / 1024,
+                       hello_mem and hello_mem / 1024, "MiB", "<= 2.5x", limit=2.5, reason=dead.get("home", "")))
+    return figs
+
+
+def _s(v: float | None) -> str:
+    return "-" if v is None else f"{v:.3f}s"
+
+
+# --- note save ---------------------------------------------------------------------------
+
+def note_save_figures(args, obs_db: Path) -> list[Figure]:
+    from fieldcoach import notes
+    from fieldcoach.clock import to_db, utcnow
+    from fieldcoach.store import Store
+
+    store = Store(obs_db)
+    store.open()
+    con = store.con()
+    call = notes.active_call(con)
+    if call is None:
+        return [Figure("note save p99 (Enter -> committed row)", None, None, "ms", "< 5 ms",
+                       reason="no call in progress in the bench database")]
+    real: list[float] = []
+    base: list[float] = []
+    pc = time.perf_counter_ns
+    import uuid
+
+    for i in range(args.notes):
+        raw = NOTE_TEXTS[i % len(NOTE_TEXTS)]
+        if i % 2 == 0:
+            t = pc(); notes.add_note(con, call, raw); real.append((pc() - t) / 1e6)  # noqa: E702
+        # baseline: the same row as a plain sqlite3 INSERT + COMMIT (no parsing, no checks)
+        t = pc()
+        stamp = to_db(utcnow())
+        con.execute("BEGIN IMMEDIATE")
+        con.execute("INSERT INTO note (id, call_id, taken_at, offset_seconds, text, kind, skill_id, private, "
+                    "created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                    (str(uuid.uuid4()), call.id, stamp, 0, raw, "plain", None, 0, stamp, stamp))
+        con.execute("COMMIT")
+        base.append((pc() - t) / 1e6)
+        if i % 2 == 1:
+            t = pc(); notes.add_note(con, call, raw); real.append((pc() - t) / 1e6)  # noqa: E702
+    store.close()
+    return [Figure(f"note save p50 ({len(real)} notes)", percentile(real, 50), percentile(base, 50), "ms",
+                   "< 5 ms", absolute=5.0),
+            Figure(f"note save p99 ({len(real)} notes)", percentile(real, 99), percentile(base, 99), "ms",
+                   "< 5 ms", absolute=5.0)]
+
+
+# --- command-line figures ----------------------------------------------------------------
+
+def timed(argv: list[str], **kw) -> float:
+    t0 = time.perf_counter()
+    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, cwd=ROOT, **kw)
+    return time.perf_counter() - t0
+
+
+def note_cli_figure(args, obs_db: Path) -> Figure:
+    a: list[float] = []
+    b: list[float] = []
+    for i in range(args.runs * 3):
+        pair = [(a, [*FIELDCOACH, "--db", str(obs_db), "note", "+1 bench quick capture"]),
+                (b, [PY, "-c", "pass"])]
+        for sink, argv in (pair if i % 2 == 0 else pair[::-1]):
+            sink.append(timed(argv))
+    return Figure("`fieldcoach note` vs `python -c pass`", median(a), median(b), "s", "< 0.15 s",
+                  absolute=0.15, own=True)
+
+
+def demo_figure(args, work: Path, made_s: float | None) -> Figure:
+    times = [made_s] if made_s is not None else []
+    n = max(1, min(args.runs, 3))
+    while len(times) < n:
+        times.append(run_demo(work / "demo-timing.db", args.calls))
+        log(f"demo --calls {args.calls}: {times[-1]:.2f}s")
+    return Figure(f"`fieldcoach demo --calls {args.calls}`", median(times), None, "s", "< 10 s",
+                  absolute=10.0, own=True)
+
+
+# --- export ------------------------------------------------------------------------------
+
+def _docs(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*.json")}
+
+
+def compare_stores(real: Path, base: Path) -> str:
+    """How close the baseline's documents are to the real export's (honesty check)."""
+    import json
+
+    a, b = _docs(real), _docs(base)
+    same_bytes = sum(1 for k in a if b.get(k) == a[k])
+    same_json = sum(1 for k in a if k in b and json.loads(a[k]) == json.loads(b[k]))
+    calls = [k for k in a if "/calls/" in k]
+    diff = ""
+    for k in calls:
+        if k in b and a[k] != b[k]:
+            ja, jb = json.loads(a[k]), json.loads(b[k])
+            keys = sorted(set(ja) ^ set(jb)) or sorted(x for x in ja if ja.get(x) != jb.get(x))
+            diff = f"; first call doc differing: keys {keys[:8]}"
+            break
+    return (f"real export {len(a)} files ({sum(map(len, a.values())) / 1e6:.1f} MB), baseline {len(b)} files "
+            f"({sum(map(len, b.values())) / 1e6:.1f} MB); byte-identical {same_bytes}, same JSON {same_json}"
+            f"{diff}")
+
+
+def export_figures(args, src_db: Path, work: Path) -> tuple[list[Figure], str]:
+    if not (ROOT / "fieldcoach" / "sync" / "commands.py").exists():
+        why = "fieldcoach/sync not there yet"
+        return [Figure(f"full export ({args.calls} calls)", None, None, "s", "<= 2x", reason=why),
+                Figure("export with nothing changed", None, None, "s", "<= 5% of full", reason=why)], ""
+    db = copy_db(src_db, work / "export" / "fieldcoach.db")
+    full: list[float] = []
+    base: list[float] = []
+    same: list[float] = []
+    check = ""
+    for i in range(args.runs):
+        real_dir, base_dir = work / f"store-real-{i}", work / f"store-base-{i}"
+        steps = [("base", [PY, str(BENCH / "baseline_export.py"), str(db), str(base_dir)]),
+                 ("full", [*FIELDCOACH, "--db", str(db), "export", "--store", str(real_dir), "--full"])]
+        for name, argv in (steps if i % 2 == 0 else steps[::-1]):
+            (base if name == "base" else full).append(timed(argv))
+        same.append(timed([*FIELDCOACH, "--db", str(db), "export", "--store", str(real_dir)]))
+        log(f"export run {i + 1}: full {full[-1]:.2f}s baseline {base[-1]:.2f}s no-change {same[-1]:.3f}s")
+        if i == 0:
+            check = compare_stores(real_dir, base_dir)
+        shutil.rmtree(real_dir, ignore_errors=True)
+        shutil.rmtree(base_dir, ignore_errors=True)
+    f_full = median(full)
+    return [Figure(f"full export ({args.calls} calls)", f_full, median(base), "s", "<= 2x", limit=2.0),
+            Figure("export with nothing changed", median(same), f_full, "s", "<= 5% of full", limit=0.05)], check
+
+
+# --- report ------------------------------------------------------------------------------
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        from importlib.metadata import version
+
+        tx = f", Textual {version('textual')}"
+    except Exception:
+        tx = ""
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    return (f"{os.cpu_count()} CPUs ({cpu}), Python {platform.python_version()}{tx}, "
+            f"{platform.system()} {platform.release()}, load {load:.2f} at start")
+
+
+def table(figs: list[Figure]) -> list[list[str]]:
+    return [["figure", "measured", "baseline", "ratio", "target", "result"]] + [f.cells() for f in figs]
+
+
+def render_text(rows: list[list[str]]) -> str:
+    w = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
+    return "\n".join("  ".join(c.ljust(w[i]) for i, c in enumerate(r[:-1])) + "  " + r[-1] for r in rows)
+
+
+def render_markdown(rows: list[list[str]]) -> str:
+    out = ["| " + " | ".join(rows[0]) + " |", "|" + "---|" * len(rows[0])]
+    out += ["| " + " | ".join(c.replace("|", "\\|") for c in r) + " |" for r in rows[1:]]
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--calls", type=int, default=10_000, help="calls in the demo database (default 10000)")
+    p.add_argument("--runs", type=int, default=5, help="runs of each measurement, alternated (default 5)")
+    p.add_argument("--notes", type=int, default=1000, help="notes saved for the p50/p99 (default 1000)")
+    p.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for a screen (default 30)")
+    p.add_argument("--cache", type=Path, default=BENCH / ".cache", help="where the demo database is kept")
+    p.add_argument("--home-marker", default="coaching this week", help="text that means home shows its figures")
+    p.add_argument("--note-marker", default="Type a note", help="text that means the note line is drawn")
+    p.add_argument("--markdown", type=Path, help="also write the table as Markdown to this file")
+    p.add_argument("--skip", action="append", default=[], choices=["launch", "note", "cli", "export", "demo"],
+                   help="leave a group of figures out (repeatable)")
+    args = p.parse_args(argv)
+
+    print(f"fieldcoach bench: {args.calls} calls, {args.runs} runs each (median), machine: {machine()}",
+          flush=True)
+    src, made_s = cached_db(args.cache, args.calls)
+    con = sqlite3.connect(f"file:{src}?mode=ro", uri=True)
+    n_calls, n_notes = con.execute("SELECT (SELECT count(*) FROM call), (SELECT count(*) FROM note)").fetchone()
+    con.close()
+    print(f"database: {src.name} ({n_calls} calls, {n_notes} notes, {src.stat().st_size / 1e6:.0f} MB)"
+          f"{' generated now' if made_s is not None else ' from cache'}", flush=True)
+    work = Path(tempfile.mkdtemp(prefix="fieldcoach-bench-"))
+    figs: list[Figure] = []
+    check = ""
+    try:
+        home_db = copy_db(src, work / "home" / "fieldcoach.db")
+        obs_db = copy_db(src, work / "observe" / "fieldcoach.db")
+        set_observing(obs_db)
+        if "launch" not in args.skip:
+            figs += launch_figures(args, home_db, obs_db)
+        if "note" not in args.skip:
+            figs += note_save_figures(args, copy_db(obs_db, work / "notes" / "fieldcoach.db"))
+        if "export" not in args.skip:
+            f, check = export_figures(args, src, work)
+            figs += f
+        if "cli" not in args.skip:
+            figs.append(note_cli_figure(args, copy_db(obs_db, work / "cli" / "fieldcoach.db")))
+        if "demo" not in args.skip:
+            figs.append(demo_figure(args, work, made_s))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    rows = table(figs)
+    print(render_text(rows))
+    print("how: launch = whole process in a pseudo-terminal (TERM=xterm-256color, 100x30), timed from spawn "
+          "until the text is drawn (ANSI sequences stripped from the output): hello world shows "
+          f"{hello.MARKER!r}; home {args.home_marker!r}; note line {args.note_marker!r} on a copy with one call "
+          f"observing, then {TYPED!r} is typed and 'accepting keys' is when it is drawn (hello echoes it too). "
+          "Memory = child's ru_maxrss (os.wait4) after ctrl+q. Note save = notes.add_note in process "
+          "(parse + insert + commit) vs a plain INSERT + COMMIT of the same row. Export = whole processes "
+          "`fieldcoach export --store DIR --full` into an empty folder vs bench/baseline_export.py (sqlite3 + json, "
+          "same documents, same tmp+fsync+rename); no-change = a second `export --store DIR` on that folder. "
+          "* = the bench's own target (not PRODUCT.md section 6).")
+    if check:
+        print(f"export documents: {check}")
+    if args.markdown:
+        args.markdown.write_text(f"Machine: {machine()}\n\n{render_markdown(rows)}\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,76 @@
+"""`make bench` runs end to end on a tiny database (no timing is asserted)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+import ptyrun  # noqa: E402
+import run as bench  # noqa: E402
+
+FIGURES = ("launch -> note line accepting keys", "launch -> home showing figures", "peak memory, home open",
+           "note save p50", "note save p99", "full export", "export with nothing changed",
+           "`fieldcoach note` vs `python -c pass`", "`fieldcoach demo --calls 30`")
+
+
+def test_strip_ansi_joins_text_split_by_escape_sequences():
+    raw = "\x1b[?1049h\x1b[1;1H\x1b[38;2;1;2;3mcoach\x1b[0m\x1b[1;6Hing\x1b]0;title\x07 this\x1b(B week\r\n"
+    assert ptyrun.strip_ansi(raw) == "coaching this week\n"
+
+
+def test_percentile_and_median():
+    xs = [float(x) for x in range(1, 101)]
+    assert bench.percentile(xs, 50) == 50.0
+    assert bench.percentile(xs, 99) == 99.0
+    assert bench.percentile([3.0], 99) == 3.0
+    assert bench.median([1.0, 5.0, 2.0]) == 2.0
+
+
+def test_figure_verdicts():
+    assert bench.Figure("a", 1.2, 1.0, "s", "<= 1.25x", limit=1.25).verdict == "ok"
+    assert bench.Figure("a", 1.3, 1.0, "s", "<= 1.25x", limit=1.25).verdict == "over"
+    assert bench.Figure("b", 5.0, None, "ms", "< 5 ms", absolute=5.0).verdict == "over"
+    assert bench.Figure("c", None, None, "s", "<= 2x", reason="x").cells()[-1] == "n/a (x)"
+
+
+def test_hello_app_is_detected_ready_and_echoes_keys():
+    r = ptyrun.launch([sys.executable, str(ROOT / "bench" / "hello.py")], "hello bench ready",
+                      type_text="zqbench", timeout=60)
+    assert r.error is None, r.tail
+    assert 0 < r.ready_s <= r.keys_s
+    assert r.maxrss_kb > 1000
+
+
+def test_launch_reports_a_marker_that_never_appears():
+    r = ptyrun.launch([sys.executable, "-c", "print('something else')"], "never drawn", timeout=20)
+    assert r.ready_s is None and r.error and "something else" in r.tail
+
+
+def test_bench_runs_end_to_end_on_a_tiny_database(tmp_path):
+    md = tmp_path / "bench.md"
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "run.py"), "--calls", "30", "--runs", "1", "--notes", "20",
+         "--timeout", "60", "--cache", str(tmp_path / "cache"), "--markdown", str(md)],
+        capture_output=True, text=True, cwd=ROOT, timeout=600)
+    assert out.returncode == 0, out.stderr[-3000:]
+    lines = out.stdout.splitlines()
+    for name in FIGURES:
+        line = next((ln for ln in lines if ln.startswith(name)), None)
+        assert line is not None, f"{name!r} missing from:\n{out.stdout}"
+        assert re.search(r"(ok|over)$", line) or " n/a " in line, line
+    assert "(33 calls" in out.stdout  # 30 demo calls + the in-progress and planned ones
+    assert md.read_text().count("\n| ") >= len(FIGURES)
+    assert list((tmp_path / "cache").glob("demo-30-*.db"))  # cached for the next run
+
+
+def test_cached_database_is_reused(tmp_path):
+    first, made = bench.cached_db(tmp_path, 12)
+    again, made_again = bench.cached_db(tmp_path, 12)
+    assert first == again and made is not None and made_again is None
