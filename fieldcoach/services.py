@@ -35,6 +35,10 @@ def _text(field: str, value: str, *, required: bool = True, limit: int = MAX_LIN
     return value
 
 
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)  # True is not a score
+
+
 def _get(s: Session, model: type[Record], id_: str, field: str) -> Any:
     obj = s.get(model, id_)
     if obj is None or obj.deleted_at is not None:
@@ -78,11 +82,11 @@ def update_settings(store: Store, **changes: Any) -> None:
         raise ValueError(f"unknown settings {sorted(unknown)}")
     if "budget_minutes" in changes:
         b = changes["budget_minutes"]
-        if not isinstance(b, int) or not 0 <= b <= 60 * 40:
+        if not _is_int(b) or not 0 <= b <= 60 * 40:
             raise FieldError("budget_minutes", "Budget is minutes per week, between 0 and 2400.")
     if "late_minutes" in changes:
         m = changes["late_minutes"]
-        if not isinstance(m, int) or not 1 <= m <= 60 * 24 * 7:
+        if not _is_int(m) or not 1 <= m <= 60 * 24 * 7:
             raise FieldError("late_minutes", "Threshold is minutes, between 1 and 10080.")
     if "name" in changes:
         changes["name"] = _text("name", changes["name"], required=False, limit=120)
@@ -300,7 +304,7 @@ def save_rating(store: Store, call_id: str, skill_id: str, by: str, score: int |
     """Optional 1–5 rating of a focus skill; None clears it."""
     if by not in ("rep", "manager"):
         raise FieldError("by", "A rating is the rep's or the manager's.")
-    if score is not None and (not isinstance(score, int) or not 1 <= score <= 5):
+    if score is not None and (not _is_int(score) or not 1 <= score <= 5):
         raise FieldError("score", "Rate from 1 to 5.")
     with store.session() as s:
         _get(s, Call, call_id, "call")
