@@ -1,0 +1,134 @@
+"""The recap of a coaching debrief, to send to the rep: plain text and Markdown.
+
+Built from a `queries.CallDetail`; standard library only. Private notes never appear
+(the recap leaves the laptop). User text is kept as typed; in Markdown the characters
+that would change the layout are escaped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import tzinfo
+
+from .queries import CallDetail
+
+STAGE_TITLES = {
+    "self": "Your self-assessment",
+    "observations": "What we talked through",
+    "kss": "Keep / stop / start",
+}
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    items: list[tuple[str, str]] = field(default_factory=list)   # (label, text)
+
+
+@dataclass(frozen=True)
+class Recap:
+    title: str
+    facts: list[tuple[str, str]]
+    sections: list[Section]
+
+
+def _when(dt, tz: tzinfo | None) -> str:
+    if dt is None:
+        return "—"
+    d = dt.astimezone(tz) if tz else dt
+    return f"{d:%a} {d.day} {d:%b %Y}, {d:%H:%M}"
+
+
+def _due(dt, tz: tzinfo | None) -> str:
+    if dt is None:
+        return "no date"
+    d = dt.astimezone(tz) if tz else dt
+    return f"{d:%a} {d.day} {d:%b %Y}"
+
+
+def stage_of(position: int) -> str:
+    """The stage an answer belongs to by its position (the feedback script numbers self
+    questions from 0, observations from 100, keep/stop/start from 200)."""
+    return "self" if position < 100 else ("observations" if position < 200 else "kss")
+
+
+def build(detail: CallDetail, tz: tzinfo | None = None, stages: dict[str, str] | None = None) -> Recap:
+    """`stages` maps a script question's text to its stage, for answers saved before the
+    positions were numbered by stage."""
+    c = detail.call
+    facts = [("Rep", c.rep_name), ("Account", c.account or "—")]
+    if c.contact:
+        facts.append(("Contact", c.contact))
+    facts.append(("Call", _when(c.started_at or c.scheduled_at, tz)))
+    if detail.objective:
+        facts.append(("Objective", detail.objective))
+    if detail.advance_min or detail.advance_stretch:
+        facts.append(("Advance planned", f"{detail.advance_min or '—'} (stretch: {detail.advance_stretch or '—'})"))
+    if detail.goal:
+        facts.append(("Shared goal", detail.goal.statement))
+
+    by_stage: dict[str, list[tuple[str, str]]] = {"self": [], "observations": [], "kss": []}
+    for a in detail.answers:
+        if not a.answer.strip():
+            continue
+        stage = (stages or {}).get(a.question) or stage_of(a.position)
+        if stage not in by_stage:
+            stage = "observations"
+        by_stage[stage].append((a.question, a.answer))
+    sections = [Section(STAGE_TITLES[k], v) for k, v in by_stage.items() if v]
+
+    names = {s.id: s.name for s in detail.skills}
+    scores: dict[str, dict[str, int]] = {}
+    for r in detail.ratings:
+        scores.setdefault(r.skill_id, {})[r.by] = r.score
+    if scores:
+        rows = []
+        for sid in [s.id for s in detail.skills if s.id in scores] + [k for k in scores if k not in names]:
+            sc = scores[sid]
+            rows.append((names.get(sid, "?"), f"you {sc.get('rep', '–')}/5, manager {sc.get('manager', '–')}/5"))
+        sections.append(Section("Ratings", rows))
+    if detail.steps:
+        sections.append(Section("Agreed next steps", [
+            ("You" if s.owner == "rep" else "Manager", f"{s.action} — by {_due(s.due_at, tz)}")
+            for s in detail.steps]))
+    title = f"Coaching recap: {c.rep_name} at {c.account}" if c.account else f"Coaching recap: {c.rep_name}"
+    return Recap(title, facts, sections)
+
+
+def to_text(r: Recap) -> str:
+    out = [r.title, "=" * min(len(r.title), 72), ""]
+    out += [f"{k}: {v}" for k, v in r.facts]
+    for s in r.sections:
+        out += ["", s.title, "-" * len(s.title)]
+        for label, text in s.items:
+            out.append(f"* {label}")
+            out += [f"  {line}" for line in text.splitlines() or [""]]
+    return "\n".join(out) + "\n"
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~])")
+
+
+def md_escape(text: str) -> str:
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def to_markdown(r: Recap) -> str:
+    out = [f"# {md_escape(r.title)}", ""]
+    out += [f"- **{md_escape(k)}:** {md_escape(v)}" for k, v in r.facts]
+    for s in r.sections:
+        out += ["", f"## {md_escape(s.title)}", ""]
+        for label, text in s.items:
+            body = "  \n  ".join(md_escape(line) for line in text.splitlines()) or ""
+            out.append(f"- **{md_escape(label)}**  \n  {body}")
+    return "\n".join(out) + "\n"
+
+
+def recap_text(detail: CallDetail, tz: tzinfo | None = None, stages: dict[str, str] | None = None) -> str:
+    return to_text(build(detail, tz, stages))
+
+
+def recap_markdown(detail: CallDetail, tz: tzinfo | None = None,
+                   stages: dict[str, str] | None = None) -> str:
+    return to_markdown(build(detail, tz, stages))

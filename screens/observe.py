@@ -1,0 +1,443 @@
+"""Live observation: one always-focused line, Enter saves a timestamped note at once.
+
+The hot path stays on the standard library: notes are written with `fieldcoach.notes`
+on the UI thread (about a millisecond, committed before the line clears), so the
+screen takes keys before the ORM has been imported. Only starting and ending the call
+go through the services, in thread workers.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime
+
+from rich.markup import escape
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.timer import Timer
+from textual.widgets import Button, Footer, Header, Input, Label, Static
+
+from fieldcoach import notes as notes_mod
+from fieldcoach.errors import FieldError
+from fieldcoach.notes import ActiveCall, NoteRow
+from fieldcoach.shorthand import legend
+
+KIND_SYMBOL = {"strength": "+", "improve": "-", "question": "?", "plain": "·"}
+KIND_STYLE = {"strength": "green", "improve": "yellow", "question": "cyan", "plain": ""}
+MARKER_OF = {"strength": "+", "improve": "-", "question": "?", "plain": ""}
+
+
+def mmss(seconds: int | None) -> str:
+    if seconds is None:
+        return "--:--"
+    seconds = max(0, int(seconds))
+    h, rest = divmod(seconds, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m:02d}:{s:02d}"
+
+
+def note_line(n: NoteRow, skill_names: dict[str, str]) -> Text:
+    """One note as shown in the list: symbol, offset, skill, text — text never as markup."""
+    t = Text(no_wrap=False)
+    t.append(f"{KIND_SYMBOL.get(n.kind, '·')} ", style=KIND_STYLE.get(n.kind, "") + " bold")
+    t.append(f"{mmss(n.offset_seconds)} ", style="dim")
+    if n.skill_id:
+        t.append(f"[{skill_names.get(n.skill_id, '?')}] ", style="italic")
+    t.append(n.text)
+    if n.private:
+        t.append("  (private)", style="dim italic")
+    return t
+
+
+class EndCallDialog(ModalScreen[bool]):
+    """Confirm ending the observation (the feedback script starts right after)."""
+
+    DEFAULT_CSS = """
+    EndCallDialog { align: center middle; }
+    EndCallDialog > Vertical {
+        width: 56; max-width: 95%; height: auto; padding: 1 2;
+        border: thick $warning; background: $surface;
+    }
+    EndCallDialog Horizontal { height: auto; margin-top: 1; align-horizontal: right; }
+    EndCallDialog Button { margin-left: 1; }
+    """
+    BINDINGS = [
+        Binding("y", "answer(True)", "Yes, end it", id="end-yes", tooltip="End the call and start feedback"),
+        Binding("n,escape", "answer(False)", "No", id="end-no", tooltip="Keep observing"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label("End the call and start the feedback script now?")
+            with Horizontal():
+                yield Button("Yes, end (y)", variant="warning", id="yes")
+                yield Button("Keep observing (n)", id="no")
+
+    def on_mount(self) -> None:
+        self.query_one("#yes", Button).focus()
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+
+class ObservationScreen(Screen[None]):
+    DEFAULT_CSS = """
+    ObservationScreen #obs-top { height: 1; padding: 0 1; background: $boost; }
+    ObservationScreen #obs-title { width: 1fr; }
+    ObservationScreen #obs-clock { width: auto; text-style: bold; color: $accent; }
+    ObservationScreen #obs-body { height: 1fr; }
+    ObservationScreen #obs-main { width: 1fr; }
+    ObservationScreen #obs-notes { height: 1fr; padding: 0 1; }
+    ObservationScreen #obs-notes > Static { height: auto; }
+    ObservationScreen #obs-empty { color: $text-muted; }
+    ObservationScreen #obs-legend { height: auto; padding: 0 1; color: $text-muted; }
+    ObservationScreen #note-line { margin: 0 0; }
+    ObservationScreen #note-error { padding: 0 1; height: auto; }
+    ObservationScreen #obs-mode { padding: 0 1; height: auto; color: $warning; }
+    ObservationScreen #obs-side {
+        width: 40; display: none; border-left: solid $primary; padding: 0 1;
+    }
+    ObservationScreen.wide #obs-side { display: block; }
+    """
+
+    BINDINGS = [
+        Binding("ctrl+e", "edit_last", "Edit last", id="obs-edit-last", priority=True,
+                tooltip="Put the last note back in the line to correct it"),
+        Binding("ctrl+z", "undo_last", "Undo last", id="obs-undo-last", priority=True,
+                tooltip="Remove the last note"),
+        Binding("ctrl+t", "toggle_private", "Private", id="obs-private", priority=True,
+                tooltip="Mark the last note private (it stays on this laptop)"),
+        Binding("ctrl+d", "end_call", "End call", id="obs-end-call", priority=True,
+                tooltip="End the observation and start the feedback script"),
+        Binding("escape", "leave", "Home", id="obs-home",
+                tooltip="Back home; the call stays in progress and can be resumed"),
+    ]
+    PALETTE = (
+        ("screen.end_call", "End the call", "End the observation and start the feedback script"),
+        ("screen.undo_last", "Undo last note", "Remove the last note"),
+        ("screen.edit_last", "Edit last note", "Correct the last note"),
+    )
+
+    def __init__(self, call_id: str) -> None:
+        super().__init__()
+        self.call_id = call_id
+        self.active: ActiveCall | None = None
+        self.shown: list[NoteRow] = []
+        self.skill_by_id: dict[str, str] = {}
+        self.editing: NoteRow | None = None
+        self._draft_timer: Timer | None = None
+        self._ending = False
+        self._started = threading.Event()
+
+    @property
+    def draft_key(self) -> str:
+        return f"note:{self.call_id}"
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="obs-top"):
+            yield Static("Observing", id="obs-title", markup=False)
+            yield Static("--:--", id="obs-clock")
+        with Horizontal(id="obs-body"):
+            with Vertical(id="obs-main"):
+                with VerticalScroll(id="obs-notes"):
+                    yield Static("No notes yet.", id="obs-empty")
+                yield Static("", id="obs-mode")
+                yield Input(placeholder="Type a note, Enter saves  (+ strength  - work on  ? ask  1-9 skill)",
+                            id="note-line")
+                yield Static("", id="note-error", classes="field-error", markup=False)
+                yield Static("", id="obs-legend")
+            yield VerticalScroll(Static("", id="obs-side-body"), id="obs-side")
+        yield Footer()
+
+    # --- lifecycle -----------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        line = self.query_one("#note-line", Input)
+        line.focus()
+        self._apply_width(self.app.size.width)
+        from fieldcoach.queries import find_call
+
+        con = self.app.store.con()
+        row = find_call(con, self.call_id)
+        if row is None:
+            self.notify("That call no longer exists.", severity="error")
+            self.app.pop_screen()
+            return
+        if row.kind == "selling":
+            self.notify("A selling call has no observation or feedback.", severity="warning")
+            self.app.pop_screen()
+            return
+        if row.status in ("debrief", "done"):
+            from screens.feedback import FeedbackScreen
+
+            self.app.switch_screen(FeedbackScreen(self.call_id))
+            return
+        ctx = notes_mod.call_context(con, self.call_id)
+        if row.status == "planned":
+            started = self.app.now()
+            ctx = ActiveCall(ctx.id, started, ctx.skill_ids, ctx.skill_names)
+            self._start(started)
+        else:
+            self._started.set()
+        self.active = ctx
+        self.skill_by_id = dict(zip(ctx.skill_ids, ctx.skill_names))
+        when = f" · {row.account}" if row.account else ""
+        self.query_one("#obs-title", Static).update(f"Observing {row.rep_name}{when}")
+        self._show_legend()
+        for n in notes_mod.call_notes(con, self.call_id):
+            self._append(n)
+        draft = self.app.drafts.get(self.draft_key)
+        if draft and draft.fields.get("text", "").strip():
+            line.value = draft.fields["text"]
+            line.cursor_position = len(line.value)
+            self.notify("Recovered draft")
+        self._tick()
+        self.set_interval(1, self._tick)
+        self._side_panel(row)
+
+    def on_resize(self, event) -> None:
+        self._apply_width(event.size.width)
+
+    def _apply_width(self, width: int) -> None:
+        self.set_class(width >= 110, "wide")
+
+    @work(thread=True, exit_on_error=False, group="obs-start")
+    def _start(self, started: datetime) -> None:
+        from fieldcoach import services
+
+        try:
+            services.start_call(self.app.store, self.call_id, now=started)
+        except Exception as exc:  # noqa: BLE001 - shown, never fatal
+            self.app.call_from_thread(self.notify, escape(str(exc)), severity="error")
+        finally:
+            self._started.set()
+
+    def _side_panel(self, row) -> None:
+        self._load_side(row.rep_id)
+
+    @work(thread=True, exit_on_error=False, group="obs-side")
+    def _load_side(self, rep_id: str) -> None:
+        from fieldcoach.queries import call_detail
+
+        d = call_detail(self.app.store.con(), self.call_id, self.app.now())
+        if d is None:
+            return
+        t = Text()
+        t.append("Objective\n", style="bold")
+        t.append((d.objective or "—") + "\n\n")
+        t.append("Advance\n", style="bold")
+        t.append(f"min: {d.advance_min or '—'}\nstretch: {d.advance_stretch or '—'}\n\n")
+        if d.goal:
+            t.append("Shared goal\n", style="bold")
+            t.append(d.goal.statement + "\n")
+            t.append(", ".join(d.goal.skill_names) + "\n\n", style="italic")
+        if d.carried:
+            t.append("Open next steps\n", style="bold")
+            for s in d.carried[:6]:
+                t.append(f"• {s.action} ({s.owner})\n")
+        self.app.call_from_thread(self.query_one("#obs-side-body", Static).update, t)
+
+    def _show_legend(self) -> None:
+        names = self.active.skill_names if self.active else []
+        t = Text()
+        for i, (key, label) in enumerate(legend(names)):
+            if i:
+                t.append("  ")
+            t.append(key, style="bold")
+            t.append(f" {label}")
+        self.query_one("#obs-legend", Static).update(t)
+
+    def _tick(self) -> None:
+        if self.active is None or self.active.started_at is None:
+            return
+        secs = int((self.app.now() - self.active.started_at).total_seconds())
+        self.query_one("#obs-clock", Static).update(f"⏱ {mmss(secs)}")
+
+    # --- the note line ---------------------------------------------------------------------
+
+    @on(Input.Blurred, "#note-line")
+    def _keep_focus(self) -> None:
+        if self.app.screen is self:
+            self.call_after_refresh(self._refocus)
+
+    def _refocus(self) -> None:
+        if self.app.screen is self and self.is_mounted:
+            self.query_one("#note-line", Input).focus()
+
+    def on_screen_resume(self) -> None:
+        self._refocus()
+
+    @on(Input.Changed, "#note-line")
+    def _changed(self, event: Input.Changed) -> None:
+        self.query_one("#note-error", Static).update("")
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        self._draft_timer = self.set_timer(0.5, self._save_draft)
+
+    def _save_draft(self) -> None:
+        self._draft_timer = None
+        try:
+            if not self.is_mounted:
+                return
+            text = self.query_one("#note-line", Input).value
+            if self.editing is None:
+                self.app.drafts.save(self.draft_key, {"text": text})
+        except OSError as exc:
+            self.notify(f"Could not keep a draft: {escape(str(exc))}", severity="warning")
+
+    @on(Input.Submitted, "#note-line")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        raw = event.value
+        if not raw.strip():
+            return
+        line = event.input
+        con = self.app.store.con()
+        try:
+            if self.editing is not None:
+                row = notes_mod.update_note(con, self.editing.id, self.active, raw, now=self.app.now())
+                self._replace(self.editing.id, row)
+                self.editing = None
+                self.query_one("#obs-mode", Static).update("")
+            else:
+                row = notes_mod.add_note(con, self.active, raw, now=self.app.now())
+                self._append(row)
+        except FieldError as exc:
+            self.query_one("#note-error", Static).update(exc.message)
+            return
+        except Exception as exc:  # noqa: BLE001 - disk full, locked…: the text stays in the line
+            self.query_one("#note-error", Static).update(f"Not saved: {exc}")
+            return
+        # Committed: now the line may clear.
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+            self._draft_timer = None
+        line.value = ""
+        self.query_one("#note-error", Static).update("")
+        self.app.drafts.discard(self.draft_key)
+
+    def _append(self, n: NoteRow) -> None:
+        box = self.query_one("#obs-notes", VerticalScroll)
+        for empty in box.query("#obs-empty"):
+            empty.remove()
+        self.shown.append(n)
+        box.mount(Static(note_line(n, self.skill_by_id), classes="note", name=n.id))
+        box.scroll_end(animate=False)
+
+    def _note_widget(self, note_id: str) -> Static | None:
+        for w in self.query_one("#obs-notes", VerticalScroll).query(".note"):
+            if w.name == note_id:
+                return w  # type: ignore[return-value]
+        return None
+
+    def _replace(self, note_id: str, row: NoteRow) -> None:
+        self.shown = [row if n.id == note_id else n for n in self.shown]
+        w = self._note_widget(note_id)
+        if w is not None:
+            w.update(note_line(row, self.skill_by_id))
+
+    # --- actions -------------------------------------------------------------------------
+
+    def _raw_of(self, n: NoteRow) -> str:
+        prefix = MARKER_OF.get(n.kind, "")
+        if n.skill_id and self.active and n.skill_id in self.active.skill_ids:
+            prefix += str(self.active.skill_ids.index(n.skill_id) + 1)
+        return f"{prefix} {n.text}" if prefix else n.text
+
+    def action_edit_last(self) -> None:
+        if not self.shown:
+            self.notify("No note to edit yet.")
+            return
+        last = self.shown[-1]
+        self.editing = last
+        line = self.query_one("#note-line", Input)
+        line.value = self._raw_of(last)
+        line.cursor_position = len(line.value)
+        self.query_one("#obs-mode", Static).update("Editing the last note — Enter saves, Escape cancels")
+
+    def action_undo_last(self) -> None:
+        if not self.shown:
+            self.notify("No note to undo.")
+            return
+        last = self.shown[-1]
+        try:
+            notes_mod.delete_note(self.app.store.con(), last.id, now=self.app.now())
+        except Exception as exc:  # noqa: BLE001
+            self.notify(f"Could not remove the note: {escape(str(exc))}", severity="error")
+            return
+        self.shown.pop()
+        w = self._note_widget(last.id)
+        if w is not None:
+            w.remove()
+        if self.editing is not None and self.editing.id == last.id:
+            self._cancel_edit()
+        self.notify(f"Removed: {escape(last.text[:60])}")
+
+    def action_toggle_private(self) -> None:
+        if not self.shown:
+            self.notify("No note to mark private.")
+            return
+        last = self.shown[-1]
+        try:
+            notes_mod.set_private(self.app.store.con(), last.id, not last.private)
+        except Exception as exc:  # noqa: BLE001
+            self.notify(f"Could not change the note: {escape(str(exc))}", severity="error")
+            return
+        from dataclasses import replace
+
+        self._replace(last.id, replace(last, private=not last.private))
+        self.notify("Last note is private (stays on this laptop)" if not last.private
+                    else "Last note is shared again")
+
+    def _cancel_edit(self) -> None:
+        self.editing = None
+        self.query_one("#note-line", Input).value = ""
+        self.query_one("#obs-mode", Static).update("")
+
+    def action_leave(self) -> None:
+        if self.editing is not None:
+            self._cancel_edit()
+            return
+        self._save_draft()
+        self.notify("The call is still in progress; resume it from home.")
+        self.app.pop_screen()
+
+    def action_end_call(self) -> None:
+        if self._ending:
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._ending = True
+                self._end()
+
+        self.app.push_screen(EndCallDialog(), answered)
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="obs-end")
+    def _end(self) -> None:
+        from fieldcoach import services
+
+        try:
+            self._started.wait(30)  # the start (if any) is written before the end
+            services.end_call(self.app.store, self.call_id, now=self.app.now())
+        except Exception as exc:  # noqa: BLE001
+            self._ending = False
+            self.app.call_from_thread(self.notify, f"Could not end the call: {escape(str(exc))}",
+                                      severity="error")
+            return
+        self.app.call_from_thread(self._to_feedback)
+
+    def _to_feedback(self) -> None:
+        from screens.feedback import FeedbackScreen
+
+        self._save_draft()
+        self.app.switch_screen(FeedbackScreen(self.call_id))

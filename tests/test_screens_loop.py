@@ -1,0 +1,294 @@
+"""The whole coaching loop through the real app: plan, observe, debrief, recap, carry over."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from textual.widgets import Input, RadioButton, Select, Static
+
+from fieldcoach import notes, queries, services
+from fieldcoach.app import FieldcoachApp
+from screens.feedback import FeedbackScreen
+from screens.observe import ObservationScreen
+from screens.precall import PreCallScreen
+
+NOW = datetime(2026, 11, 26, 15, 0, tzinfo=timezone.utc)  # a Thursday
+
+
+class Clock:
+    """Moves one second per reading, so notes keep their order in time."""
+
+    def __init__(self, start: datetime) -> None:
+        self.t = start
+
+    def __call__(self) -> datetime:
+        self.t += timedelta(seconds=1)
+        return self.t
+
+
+def text_of(screen, selector: str) -> str:
+    w = screen.query_one(selector, Static)
+    return str(w.render())
+
+
+def screen_text(screen) -> str:
+    return "\n".join(str(w.render()) for w in screen.query(Static))
+
+
+async def settle(app, pilot) -> None:
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def type_into(pilot, widget: Input, text: str) -> None:
+    widget.focus()
+    await pilot.pause()
+    await pilot.press(*text)
+
+
+@pytest.fixture
+def rep(store):
+    rep_id = services.add_rep(store, "Priya Shah")
+    sk = queries.skills(store.con())
+    services.set_goal(store, rep_id, "Ask before telling", [sk[0].id, sk[1].id])
+    return rep_id
+
+
+async def open_precall(app, pilot, rep_id: str | None = None) -> PreCallScreen:
+    app.push_screen(PreCallScreen(rep_id=rep_id))
+    await settle(app, pilot)
+    scr = app.screen
+    assert isinstance(scr, PreCallScreen)
+    return scr
+
+
+async def test_whole_loop(store, db_path, rep):
+    con = store.con()
+    app = FieldcoachApp(db_path, clock=Clock(NOW), tz=timezone.utc)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(app, pilot)
+        pc = await open_precall(app, pilot)
+        pc.query_one("#rep", Select).value = rep
+        await settle(app, pilot)
+        assert "Ask before telling" in text_of(pc, "#rep-info")
+        await type_into(pilot, pc.query_one("#account", Input), "Kestrel Insurance")
+        await type_into(pilot, pc.query_one("#when", Input), "tomorrow 9:30")
+        await pilot.pause()
+        assert "Fri 27 Nov 2026, 09:30" in text_of(pc, "#when-echo")
+        await type_into(pilot, pc.query_one("#objective", Input), "Agree a pilot")
+        await type_into(pilot, pc.query_one("#prep0", Input), "done")
+        await pilot.press("ctrl+o")
+        await settle(app, pilot)
+        obs = app.screen
+        assert isinstance(obs, ObservationScreen)
+        call = queries.call_detail(con, obs.call_id, NOW)
+        assert call.call.scheduled_at == datetime(2026, 11, 27, 9, 30, tzinfo=timezone.utc)
+        assert call.call.status == "observing" and call.call.kind == "coaching"
+        assert call.objective == "Agree a pilot" and call.prep_answers[0]["answer"] == "done"
+        assert len(call.skills) == 2
+        line = obs.query_one("#note-line", Input)
+        assert app.focused is line and "Type a note" in line.placeholder
+
+        typed = [("+ opened with an agenda", "strength", None),
+                 ("- talked over the buyer", "improve", None),
+                 ("? why the demo so early", "question", None),
+                 ("2 good layered question", "plain", call.skills[1].id),
+                 ("buyer late by ten minutes", "plain", None),
+                 ("[bold]x[/]", "plain", None)]
+        for i, (raw, kind, skill) in enumerate(typed, 1):
+            await pilot.press(*raw)
+            await pilot.press("enter")
+            saved = notes.call_notes(con, obs.call_id)
+            assert len(saved) == i, raw
+            assert saved[-1].kind == kind and saved[-1].skill_id == skill
+            assert line.value == ""
+        await pilot.pause()
+        shown = screen_text(obs)
+        assert "[bold]x[/]" in shown  # markup shown literally
+        assert "opened with an agenda" in shown and "Discovery questions" in shown
+        assert app.focused is line
+
+        # undo the last note: tombstoned, gone from the screen
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert [n.text for n in notes.call_notes(con, obs.call_id)][-1] == "buyer late by ten minutes"
+        assert "[bold]x[/]" not in screen_text(obs)
+
+        # edit the last note
+        await pilot.press("ctrl+e")
+        assert line.value == "buyer late by ten minutes"
+        await pilot.press("backspace", *"s", "enter")
+        assert notes.call_notes(con, obs.call_id)[-1].text == "buyer late by ten minutes"[:-1] + "s"
+
+        # end the call -> feedback
+        await pilot.press("ctrl+d")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(app, pilot)
+        fb = app.screen
+        assert isinstance(fb, FeedbackScreen)
+        await settle(app, pilot)
+        row = queries.find_call(con, obs.call_id)
+        assert row.status == "debrief" and row.ended_at and row.feedback_started_at
+        assert "after the call" in text_of(fb, "#fb-delay")
+        total = len(fb.steps)
+        assert "Step 1 of" in text_of(fb, "#fb-progress")
+        assert "How did the call end?" in screen_text(fb)
+
+        answered = 0
+        while fb.step.kind == "answer":
+            prompt = fb.step.prompt
+            answered += 1
+            await pilot.press(*f"answer {answered}", "enter")
+            await settle(app, pilot)
+            assert f"Step {answered + 1} of {total}" in text_of(fb, "#fb-progress"), prompt
+        # the observations came as questions: strengths first
+        assert fb.step.kind == "rate_rep"
+        assert "rep –/5" in text_of(fb, "#rating-table")
+        await pilot.press("4", "3")
+        await settle(app, pilot)
+        assert "rep 4/5" in text_of(fb, "#rating-table")
+        await pilot.press("ctrl+n")
+        await settle(app, pilot)
+        assert fb.step.kind == "rate_manager"
+        assert "rep 4/5" in text_of(fb, "#rating-table")  # revealed beside the manager's
+        await pilot.press("3", "space")
+        await pilot.press("ctrl+n")
+        await settle(app, pilot)
+        while fb.step.kind == "answer":  # keep / stop / start
+            await pilot.press(*"keep asking", "enter")
+            await settle(app, pilot)
+        assert fb.step.kind == "next"
+        # next step is required
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert "at least one next step" in text_of(fb, "#action-error")
+        await type_into(pilot, fb.query_one("#step-action", Input), "Send the pilot plan")
+        await type_into(pilot, fb.query_one("#step-due", Input), "fri")
+        await pilot.pause()
+        assert "Fri 27 Nov 2026" in text_of(fb, "#due-echo")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert "Send the pilot plan" in text_of(fb, "#steps-table")
+        await pilot.press("ctrl+n")
+        await settle(app, pilot)
+        assert fb.step.kind == "recap"
+        recap = text_of(fb, "#recap-text")
+        assert "Coaching recap: Priya Shah at Kestrel Insurance" in recap
+        assert "Send the pilot plan" in recap and "answer 1" in recap
+
+        d = queries.call_detail(con, obs.call_id, NOW)
+        assert d.call.status == "done"
+        rep_answers = [a for a in d.answers if a.by == "rep"]
+        assert len(rep_answers) == answered + 3
+        assert any(a.question.startswith("You did this: “opened with an agenda”") for a in rep_answers)
+        rt = {(r.by, r.skill_id): r.score for r in d.ratings}
+        assert rt == {("rep", d.skills[0].id): 4, ("rep", d.skills[1].id): 3,
+                      ("manager", d.skills[0].id): 3}
+        assert [(s.action, s.owner) for s in d.steps] == [("Send the pilot plan", "rep")]
+        assert d.steps[0].due_at == datetime(2026, 11, 27, 17, 0, tzinfo=timezone.utc)
+
+        await pilot.press("m")
+        await pilot.press("s")
+        assert fb.saved_recap.read_text(encoding="utf-8").startswith("# Coaching recap")
+
+        # the step carries over into the rep's next pre-call setup
+        await pilot.press("escape")
+        await settle(app, pilot)
+        pc2 = await open_precall(app, pilot, rep_id=rep)
+        await settle(app, pilot)
+        assert "Send the pilot plan" in text_of(pc2, "#rep-info")
+
+
+async def test_selling_call_never_enters_observation(store, db_path, rep):
+    con = store.con()
+    app = FieldcoachApp(db_path, clock=Clock(NOW), tz=timezone.utc)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(app, pilot)
+        pc = await open_precall(app, pilot, rep_id=rep)
+        await type_into(pilot, pc.query_one("#account", Input), "Harbour Foods")
+        pc.query_one("#kind-selling", RadioButton).value = True
+        await pilot.pause()
+        await pilot.press("ctrl+o")  # refused for a selling call
+        await settle(app, pilot)
+        assert app.screen is pc
+        assert con.execute("SELECT count(*) FROM call").fetchone()[0] == 0
+        await pilot.press("ctrl+l")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, (ObservationScreen, FeedbackScreen, PreCallScreen))
+        kind, status, started = con.execute("SELECT kind, status, started_at FROM call").fetchone()
+        assert (kind, status, started) == ("selling", "done", None)
+
+
+async def test_bad_date_shows_message_and_saves_nothing(store, db_path, rep):
+    con = store.con()
+    app = FieldcoachApp(db_path, clock=Clock(NOW), tz=timezone.utc)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        pc = await open_precall(app, pilot, rep_id=rep)
+        await type_into(pilot, pc.query_one("#account", Input), "Acme")
+        await type_into(pilot, pc.query_one("#when", Input), "whenever suits")
+        await pilot.pause()
+        assert "Could not read" in text_of(pc, "#when-error")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert con.execute("SELECT count(*) FROM call").fetchone()[0] == 0
+        assert "Could not read" in text_of(pc, "#when-error")
+        assert app.screen is pc
+
+
+async def test_empty_account_is_refused_at_the_field(store, db_path, rep):
+    con = store.con()
+    app = FieldcoachApp(db_path, clock=Clock(NOW), tz=timezone.utc)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        pc = await open_precall(app, pilot, rep_id=rep)
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert "Account is required" in text_of(pc, "#account-error")
+        assert con.execute("SELECT count(*) FROM call").fetchone()[0] == 0
+
+
+async def test_note_errors_and_draft_recovery(store, db_path, rep):
+    con = store.con()
+    call_id = services.plan_call(store, rep_id=rep, account="Acme")
+    app = FieldcoachApp(db_path, clock=Clock(NOW), tz=timezone.utc)
+    app.drafts.save(f"note:{call_id}", {"text": "half a thought"})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.push_screen(ObservationScreen(call_id))
+        await settle(app, pilot)
+        obs = app.screen
+        line = obs.query_one("#note-line", Input)
+        assert line.value == "half a thought"  # recovered
+        assert queries.find_call(con, call_id).status == "observing"  # started on open
+        line.value = ""
+        await pilot.press("+", "enter")
+        assert "after the marker" in text_of(obs, "#note-error")
+        assert notes.call_notes(con, call_id) == []
+        assert line.value == "+"  # kept, not lost
+        # escape leaves it observing, resumable
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert queries.find_call(con, call_id).status == "observing"
+
+
+async def test_done_call_opens_on_the_recap(store, db_path, rep):
+    con = store.con()
+    call_id = services.plan_call(store, rep_id=rep, account="Acme")
+    services.start_call(store, call_id, now=NOW)
+    notes.add_note(con, notes.call_context(con, call_id), "+ clear agenda", now=NOW)
+    services.end_call(store, call_id, now=NOW + timedelta(minutes=30))
+    services.add_next_step(store, rep_id=rep, action="Book the CFO", call_id=call_id)
+    services.finish_call(store, call_id, now=NOW + timedelta(minutes=40))
+    app = FieldcoachApp(db_path, clock=Clock(NOW + timedelta(hours=1)), tz=timezone.utc)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.open_call(call_id, "done")
+        await settle(app, pilot)
+        await settle(app, pilot)
+        fb = app.screen
+        assert isinstance(fb, FeedbackScreen) and fb.step.kind == "recap"
+        assert "Book the CFO" in text_of(fb, "#recap-text")
