@@ -8,6 +8,8 @@ from collections.abc import Callable
 from datetime import datetime, tzinfo
 from pathlib import Path
 
+from rich.markup import escape
+from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
@@ -16,6 +18,8 @@ from .clock import local_tz, utcnow
 from .drafts import Drafts
 from .paths import drafts_dir
 from .store import Store
+
+DARK_THEME, LIGHT_THEME = "textual-dark", "textual-light"
 
 # (action, title, help) — the palette offers each; screens bind the keys.
 ACTIONS: tuple[tuple[str, str, str], ...] = (
@@ -26,6 +30,7 @@ ACTIONS: tuple[tuple[str, str, str], ...] = (
     ("app.open_sync", "Sync", "Export to the team store, import teammates' files"),
     ("app.open_settings", "Settings", "Manager, budget, skills, feedback script, store folder"),
     ("app.toggle_dark", "Toggle light/dark theme", "Switch between the light and the dark theme"),
+    ("app.help", "Show keys", "Show (or hide) the keys of the current screen"),
     ("app.quit", "Quit", "Leave fieldcoach (everything is already saved)"),
 )
 
@@ -60,6 +65,7 @@ class FieldcoachApp(App[None]):
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="quit", tooltip="Leave fieldcoach; everything is saved"),
         Binding("f1", "help", "Keys", id="help", show=False),
+        Binding("escape", "back", "Back", id="back", tooltip="Go back to the previous screen"),
     ]
 
     def __init__(self, db_path: Path | str, *, clock: Callable[[], datetime] = utcnow,
@@ -120,7 +126,37 @@ class FieldcoachApp(App[None]):
         self.push_screen(SettingsScreen())
 
     def action_toggle_dark(self) -> None:
-        self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
+        self.theme = LIGHT_THEME if self.theme == DARK_THEME else DARK_THEME
+        self._save_theme(self.theme)
+
+    @work(thread=True, exit_on_error=False, group="theme")
+    def _save_theme(self, theme: str) -> None:
+        from .services import update_settings
+
+        try:
+            update_settings(self.store, theme=theme)
+        except Exception as exc:  # the theme still applies for this session
+            self.call_from_thread(self.notify, f"Theme not saved: {escape(str(exc))}", severity="warning")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "back":
+            from screens.home import HomeScreen
+
+            return not isinstance(self.screen, HomeScreen) and len(self.screen_stack) > 2
+        return True
+
+    def action_help(self) -> None:
+        """Show (or hide) the keys of the focused screen and widget."""
+        if self.screen.query("HelpPanel"):
+            self.action_hide_help_panel()
+        else:
+            self.action_show_help_panel()
+
+    def action_back(self) -> None:
+        from screens.home import HomeScreen
+
+        if len(self.screen_stack) > 2 and not isinstance(self.screen, HomeScreen):
+            self.pop_screen()
 
     def open_call(self, call_id: str, status: str) -> None:
         """Resume a call where it stands: observe it, debrief it, or read its recap."""

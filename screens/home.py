@@ -1,34 +1,348 @@
-"""Home (placeholder until the screens land)."""
+"""Home: this week's coaching against the budget, calls in progress, upcoming coaching,
+open next steps, whom to coach next, and the quick-capture inbox. One key per action.
+
+Launch stays light: no ORM here; figures come from `queries.home_summary` in a thread
+worker, and the screen refreshes whenever it is shown again.
+"""
 
 from __future__ import annotations
 
-from textual import work
+from dataclasses import dataclass
+from datetime import datetime
+
+from rich.markup import escape
+from rich.text import Text
+from textual import events, work
 from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import DataTable, Footer, Header, ProgressBar, Static
+
+WIDE = 110  # at this width and above home uses two columns
+
+
+def fmt_when(value: datetime | None, tz) -> str:
+    if value is None:
+        return "—"
+    return value.astimezone(tz).strftime("%a %d %b %H:%M")
+
+
+def fmt_day(value: datetime | None, tz) -> str:
+    if value is None:
+        return "—"
+    loc = value.astimezone(tz)
+    return f"{loc.day} {loc.strftime('%b')}"
+
+
+@dataclass(frozen=True)
+class HomeData:
+    summary: object        # queries.HomeSummary
+    settings: object       # queries.Settings
+    observing: str | None  # id of a call being observed, opened at launch
+    drafts: int
 
 
 class HomeScreen(Screen[None]):
+    BINDINGS = [
+        Binding("n", "app.new_call", "New call", id="home-new-call",
+                tooltip="Set up a coaching or selling call"),
+        Binding("c", "app.capture", "Quick note", id="home-capture",
+                tooltip="Capture a note into the call in progress, else the inbox"),
+        Binding("e", "app.open_sync", "Export", id="home-sync",
+                tooltip="Export to the team store, import teammates' files"),
+        Binding("r", "app.open_reps", "Reps", id="home-reps",
+                tooltip="Roster, shared goals, expectations, coaching history"),
+        Binding("s", "app.open_settings", "Settings", id="home-settings",
+                tooltip="Manager, budget, skills, feedback script, store folder"),
+        Binding("d", "step_done", "Step done", id="home-step-done",
+                tooltip="Mark the selected next step as done"),
+        Binding("enter", "open_selected", "Open", id="home-open",
+                tooltip="Resume the call, open the rep, or the step's rep"),
+    ]
+    PALETTE = (
+        ("screen.step_done", "Mark next step done", "Mark the selected next step on home as done"),
+        ("screen.refresh_data", "Refresh home", "Reload this week's figures"),
+    )
+    DEFAULT_CSS = """
+    HomeScreen #home-body { height: 1fr; }
+    HomeScreen #home-cols { height: auto; layout: vertical; }
+    HomeScreen.wide #home-cols { layout: horizontal; }
+    HomeScreen .col { height: auto; padding: 0 1; }
+    HomeScreen.wide .col { width: 1fr; }
+    HomeScreen DataTable { height: auto; max-height: 9; overflow-x: hidden; }
+    HomeScreen #budget-bar { margin: 0; }
+    HomeScreen #budget-bar Bar { width: 1fr; }
+    HomeScreen .empty { color: $text-muted; }
+    HomeScreen .section-title { margin: 1 0 0 0; }
+    HomeScreen #title-budget { margin: 0; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._first = True
+        self._data: HomeData | None = None
+
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("Loading…", id="summary")
+        with VerticalScroll(id="home-body"):
+            with Vertical(id="home-cols"):
+                with Vertical(classes="col", id="col-left"):
+                    yield Static("Coaching time", classes="section-title", id="title-budget")
+                    yield Static("Loading…", id="budget-text")
+                    yield ProgressBar(total=120, show_eta=False, id="budget-bar")
+                    yield Static("", id="budget-gaps")
+                    yield Static("", id="ratios")
+                    yield Static("In progress", classes="section-title")
+                    yield Static("", id="in-progress-empty", classes="empty")
+                    yield DataTable(id="in-progress", cursor_type="row", zebra_stripes=False)
+                    yield Static("Upcoming coaching calls", classes="section-title")
+                    yield Static("", id="upcoming-empty", classes="empty")
+                    yield DataTable(id="upcoming", cursor_type="row")
+                with Vertical(classes="col", id="col-right"):
+                    yield Static("Next steps (d marks done)", classes="section-title")
+                    yield Static("", id="steps-empty", classes="empty")
+                    yield DataTable(id="steps", cursor_type="row")
+                    yield Static("Focus: whom to coach next", classes="section-title")
+                    yield Static("", id="focus-empty", classes="empty")
+                    yield DataTable(id="focus", cursor_type="row")
+                    yield Static("Inbox (quick notes)", classes="section-title")
+                    yield Static("", id="inbox")
         yield Footer()
 
     def on_mount(self) -> None:
+        self.query_one("#in-progress", DataTable).add_columns("Rep", "Account", "Status", "Feedback")
+        self.query_one("#upcoming", DataTable).add_columns("When", "Rep", "Account")
+        self.query_one("#steps", DataTable).add_columns("Due", "Rep", "Who", "Next step")
+        self.query_one("#focus", DataTable).add_columns("Rep", "Why")
+        for tid in ("in-progress", "upcoming", "steps", "focus"):
+            self.query_one(f"#{tid}").display = False
+        self._apply_width(self.app.size.width)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._apply_width(event.size.width)
+
+    def _apply_width(self, width: int) -> None:
+        self.set_class(width >= WIDE, "wide")
+
+    def on_screen_resume(self) -> None:
         self.refresh_data()
 
     def refresh_data(self) -> None:
-        self._load()
+        self._load(self._first)
+
+    action_refresh_data = refresh_data
+
+    # --- loading ---------------------------------------------------------------------------
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="home")
-    def _load(self) -> None:
+    def _load(self, first: bool) -> None:
+        from fieldcoach import queries
         from fieldcoach.db import StoreError
-        from fieldcoach.queries import home_summary
+
+        app = self.app
+        try:
+            con = app.store.con()
+            summary = queries.home_summary(con, app.now(), app.tz)
+            settings = queries.settings(con)
+            observing = next((c.id for c in summary.in_progress if c.status == "observing"), None)
+            drafts = len(app.drafts.all()) if first else 0
+        except StoreError as exc:
+            app.call_from_thread(app.fail_startup, str(exc))
+            return
+        except Exception as exc:
+            app.call_from_thread(self.notify, escape(f"Could not load home: {exc}"), severity="error")
+            return
+        app.call_from_thread(self._show, HomeData(summary, settings, observing, drafts), first)
+
+    def _show(self, data: HomeData, first: bool) -> None:
+        self._data = data
+        self._render_summary(data)
+        if not first or not self._first:
+            return
+        self._first = False
+        theme = getattr(data.settings, "theme", "")
+        if theme in self.app.available_themes and theme != self.app.theme:
+            self.app.theme = theme
+        if data.drafts:
+            n = data.drafts
+            self.notify(f"Recovered {n} unsaved draft{'s' if n != 1 else ''}: open the form to continue "
+                        "where you left off.", title="Drafts", timeout=8)
+        if data.observing:
+            self.app.open_call(data.observing, "observing")
+        self.set_timer(1.5, self._warm_orm)
+
+    @work(thread=True, exit_on_error=False, group="warm")
+    def _warm_orm(self) -> None:
+        """Import the ORM off the path to the first keystroke, so the first save is quick."""
+        try:
+            _ = self.app.store.engine
+        except Exception:
+            pass
+
+    # --- rendering -------------------------------------------------------------------------
+
+    def _render_summary(self, data: HomeData) -> None:
+        from fieldcoach.coaching import feedback_delay
+
+        s = data.summary
+        tz = self.app.tz
+        now = self.app.now()
+        week = s.this_week
+        pct = int(round(100 * week.ratio)) if s.budget_minutes else 0
+        budget = Text()
+        budget.append(f"{week.minutes:.0f} / {s.budget_minutes} min", style="bold")
+        budget.append(" coaching this week")
+        budget.append(f" ({pct}% of budget)", style="dim")
+        self.query_one("#budget-text", Static).update(budget)
+        bar = self.query_one("#budget-bar", ProgressBar)
+        bar.update(total=max(1, s.budget_minutes), progress=min(week.minutes, max(1, s.budget_minutes)))
+
+        gaps = Text()
+        empty = s.empty_weeks
+        if empty:
+            gaps.append("No coaching: ", style="bold red")
+            gaps.append(", ".join(f"week of {fmt_day(w.start, tz)}" for w in empty))
+        else:
+            gaps.append(f"Coaching happened in each of the last {len(s.weeks) - 1} weeks.", style="green")
+        self.query_one("#budget-gaps", Static).update(gaps)
+
+        ratios = Text()
+        ratios.append(f"Coaching : selling  {s.coaching_calls} : {s.selling_calls}")
+        ratios.append("  ·  ")
+        ratios.append(f"Late feedback {s.late_feedback}", style="bold red" if s.late_feedback else "")
+        ratios.append("  (last 8 weeks)", style="dim")
+        self.query_one("#ratios", Static).update(ratios)
+
+        late_min = getattr(data.settings, "late_minutes", 30)
+        rows = []
+        for c in s.in_progress:
+            if c.status == "observing":
+                status, fb = Text("observing", style="bold"), Text("—")
+            else:
+                status = Text("waiting for debrief")
+                d = feedback_delay(c.ended_at, c.feedback_started_at, late_min, now)
+                if d is None:
+                    fb = Text("—")
+                else:
+                    m = int(d.minutes)
+                    took = f"{m} min" if m < 90 else f"{m // 60} h {m % 60:02d}"
+                    fb = Text(f"{took} LATE" if d.late else f"{took} so far",
+                              style="bold red" if d.late else "")
+            rows.append((f"{c.id}|{c.status}", (Text(c.rep_name), Text(c.account), status, fb)))
+        self._fill("in-progress", rows, "Nothing in progress.")
+
+        rows = [(c.id, (Text(fmt_when(c.scheduled_at, tz)), Text(c.rep_name), Text(c.account)))
+                for c in s.upcoming if c.kind == "coaching"]
+        self._fill("upcoming", rows, "No coaching calls planned: press n to set one up.")
+
+        rows = []
+        for st in s.steps:
+            due = Text(fmt_day(st.due_at, tz) if st.due_at else "no date")
+            if st.overdue:
+                due = Text(f"OVERDUE {fmt_day(st.due_at, tz)}", style="bold red")
+            rows.append((st.id, (due, Text(st.rep_name), Text(st.owner), Text(st.action))))
+        self._fill("steps", rows, "No open next steps.")
+
+        rows = [(f.rep_id, (Text(f.name), Text(f.reason))) for f in s.focus]
+        self._fill("focus", rows, "No reps yet: press r to add your team.")
+
+        inbox = Text()
+        for n in s.inbox:
+            inbox.append(fmt_when(n.taken_at, tz) + "  ", style="dim")
+            inbox.append(n.text)
+            inbox.append("\n")
+        if not s.inbox:
+            inbox.append("Empty. Press c to capture a note.", style="dim")
+        self.query_one("#inbox", Static).update(inbox.rstrip() or inbox)
+
+        self.sub_title = f"{s.manager_name} · week of {fmt_day(week.start, tz)}" if s.manager_name else \
+            f"week of {fmt_day(week.start, tz)}"
+
+    def _fill(self, table_id: str, rows: list[tuple[str, tuple]], empty_text: str) -> None:
+        table = self.query_one(f"#{table_id}", DataTable)
+        selected = None
+        if table.row_count and table.cursor_row >= 0:
+            try:
+                selected = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+            except Exception:
+                selected = None
+        table.clear()
+        for key, cells in rows:
+            table.add_row(*cells, key=key)
+        table.display = bool(rows)
+        empty = self.query_one(f"#{table_id}-empty", Static)
+        empty.update(empty_text if not rows else "")
+        empty.display = not rows
+        if selected is not None:
+            keys = [k for k, _ in rows]
+            if selected in keys:
+                table.move_cursor(row=keys.index(selected), animate=False)
+
+    # --- actions ---------------------------------------------------------------------------
+
+    def _selected(self, table_id: str) -> str | None:
+        table = self.query_one(f"#{table_id}", DataTable)
+        if not table.row_count or not table.display:
+            return None
+        return table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+
+    def _open(self, table_id: str, key: str) -> None:
+        if table_id == "in-progress":
+            call_id, status = key.split("|", 1)
+            self.app.open_call(call_id, status)
+        elif table_id == "upcoming":
+            self.app.open_call(key, "planned")
+        elif table_id == "focus":
+            from screens.reps import RepScreen
+
+            self.app.push_screen(RepScreen(key))
+        elif table_id == "steps" and self._data:
+            step = next((x for x in self._data.summary.steps if x.id == key), None)
+            if step:
+                from screens.reps import RepScreen
+
+                self.app.push_screen(RepScreen(step.rep_id))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.data_table.id and event.row_key.value:
+            self._open(event.data_table.id, event.row_key.value)
+
+    def action_open_selected(self) -> None:
+        focused = self.focused
+        if isinstance(focused, DataTable) and focused.id:
+            key = self._selected(focused.id)
+            if key:
+                self._open(focused.id, key)
+            return
+        for tid in ("in-progress", "upcoming", "steps", "focus"):
+            table = self.query_one(f"#{tid}", DataTable)
+            if table.display and table.row_count:
+                table.focus()
+                return
+
+    def action_step_done(self) -> None:
+        step_id = self._selected("steps")
+        if not step_id:
+            self.notify("No next step selected.", severity="warning")
+            return
+        self._complete(step_id)
+
+    @work(thread=True, exit_on_error=False, group="home-write")
+    def _complete(self, step_id: str) -> None:
+        from fieldcoach import services
+        from fieldcoach.errors import FieldError
 
         try:
-            s = home_summary(self.app.store.con(), self.app.now(), self.app.tz)
-        except StoreError as exc:
-            self.app.call_from_thread(self.app.fail_startup, str(exc))
+            services.complete_step(self.app.store, step_id, now=self.app.now())
+        except FieldError as exc:
+            self.app.call_from_thread(self.notify, escape(exc.message), severity="error")
             return
-        text = f"This week: {s.this_week.minutes:.0f} / {s.budget_minutes} min"
-        self.app.call_from_thread(self.query_one("#summary", Static).update, text)
+        except Exception as exc:
+            self.app.call_from_thread(self.notify, escape(f"Step not saved: {exc}"), severity="error")
+            return
+        action = ""
+        if self._data:
+            action = next((x.action for x in self._data.summary.steps if x.id == step_id), "")
+        self.app.call_from_thread(self.notify, escape(f"Done: {action}" if action else "Step done."))
+        self.app.call_from_thread(self.refresh_data)

@@ -1,0 +1,193 @@
+"""Shared dialogs: quick capture, confirm a destructive act, and the draft keeping every
+form uses (what is typed is saved every half second, discarded once saved for real)."""
+
+from __future__ import annotations
+
+from rich.markup import escape
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static
+
+DRAFT_EVERY = 0.5  # seconds: a crash costs at most this much typing
+
+
+class DraftKeeper:
+    """Mixin for a screen owning a form.
+
+    The screen sets `draft_key`, implements `draft_fields()`, calls `start_drafts()` once
+    its fields hold their starting values, and `discard_draft()` after a successful save.
+    Typing marks the form dirty; a half-second interval writes the draft.
+    """
+
+    draft_key: str = ""
+    _draft_dirty: bool = False
+    _draft_baseline: dict[str, str] | None = None
+
+    def draft_fields(self) -> dict[str, str]:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def saved_draft(self) -> dict[str, str] | None:
+        d = self.app.drafts.get(self.draft_key)  # type: ignore[attr-defined]
+        return dict(d.fields) if d and not d.empty else None
+
+    def start_drafts(self, baseline: dict[str, str] | None = None) -> None:
+        """Begin keeping drafts; fields equal to baseline (what is stored) are no draft."""
+        self._draft_baseline = baseline
+        if getattr(self, "_draft_timer", None) is None:
+            self._draft_timer = self.set_interval(DRAFT_EVERY, self.flush_draft)  # type: ignore[attr-defined]
+
+    def mark_dirty(self) -> None:
+        self._draft_dirty = True
+
+    def on_input_changed(self) -> None:
+        self.mark_dirty()
+
+    def on_text_area_changed(self) -> None:
+        self.mark_dirty()
+
+    def flush_draft(self) -> None:
+        if not self._draft_dirty or not self.draft_key:
+            return
+        self._draft_dirty = False
+        drafts = self.app.drafts  # type: ignore[attr-defined]
+        try:
+            fields = self.draft_fields()
+            if self._draft_baseline is not None and fields == self._draft_baseline:
+                drafts.discard(self.draft_key)
+            else:
+                drafts.save(self.draft_key, fields)
+        except OSError:
+            pass  # a full disk must not stop typing; the save itself reports errors
+
+    def discard_draft(self) -> None:
+        self._draft_dirty = False
+        try:
+            self.app.drafts.discard(self.draft_key)  # type: ignore[attr-defined]
+        except OSError:
+            pass
+
+
+def show_field_error(screen, field: str, message: str, default: str = "") -> None:
+    """Put message under the field (a Static with id `err-<field>`), else notify it."""
+    from textual.css.query import NoMatches
+
+    try:
+        screen.query_one(f"#err-{field}", Static).update(message)
+    except NoMatches:
+        if default:
+            try:
+                screen.query_one(f"#err-{default}", Static).update(message)
+                return
+            except NoMatches:
+                pass
+        screen.notify(escape(message), severity="error")
+
+
+def clear_field_errors(screen) -> None:
+    for w in screen.query(".field-error"):
+        w.update("")
+
+
+class CaptureDialog(DraftKeeper, ModalScreen[bool]):
+    """Quick note: into the call being observed, else the inbox on home."""
+
+    draft_key = "capture"
+    DEFAULT_CSS = """
+    CaptureDialog { align: center middle; }
+    CaptureDialog > Vertical {
+        width: 90%; max-width: 90; height: auto; padding: 1 2;
+        border: thick $accent; background: $surface;
+    }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="capture-cancel",
+                        tooltip="Close without saving the note")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label("Quick note — Enter saves it to the call in progress, else to the inbox")
+            yield Input(placeholder="+ strength  - to work on  ? question  1-9 skill", id="capture-text")
+            yield Static("", id="err-note", classes="field-error", markup=False)
+
+    def on_mount(self) -> None:
+        inp = self.query_one("#capture-text", Input)
+        draft = self.saved_draft()
+        if draft:
+            inp.value = draft.get("text", "")
+        inp.focus()
+        self.start_drafts()
+
+    def draft_fields(self) -> dict[str, str]:
+        return {"text": self.query_one("#capture-text", Input).value}
+
+    @on(Input.Submitted, "#capture-text")
+    def _submit(self, event: Input.Submitted) -> None:
+        if not event.value.strip():
+            self.query_one("#err-note", Static).update("Type a note first (Escape closes).")
+            return
+        self._save(event.value)
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="capture")
+    def _save(self, text: str) -> None:
+        from fieldcoach.errors import FieldError
+        from fieldcoach.notes import capture
+
+        try:
+            _row, call = capture(self.app.store.con(), text, now=self.app.now())
+        except FieldError as exc:
+            self.app.call_from_thread(self.query_one("#err-note", Static).update, exc.message)
+            return
+        except Exception as exc:  # locked/read-only database, full disk...
+            self.app.call_from_thread(self.notify, escape(f"Note not saved: {exc}"), severity="error")
+            return
+        self.app.call_from_thread(self._saved, call is not None)
+
+    def _saved(self, to_call: bool) -> None:
+        self.discard_draft()
+        self.notify("Note saved to the call in progress." if to_call else "Note saved to the inbox.")
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        self.discard_draft()
+        self.dismiss(False)
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    """Yes/no before a destructive act; the message is shown literally."""
+
+    DEFAULT_CSS = """
+    ConfirmDialog { align: center middle; }
+    ConfirmDialog > Vertical {
+        width: 70%; max-width: 70; height: auto; padding: 1 2;
+        border: thick $error; background: $surface;
+    }
+    ConfirmDialog Horizontal { height: auto; margin-top: 1; align-horizontal: right; }
+    ConfirmDialog Button { margin-left: 2; }
+    """
+    BINDINGS = [
+        Binding("y", "answer(True)", "Yes", id="confirm-yes", tooltip="Go ahead"),
+        Binding("n,escape", "answer(False)", "No", id="confirm-no", tooltip="Keep it"),
+    ]
+
+    def __init__(self, message: str, confirm_label: str = "Delete") -> None:
+        super().__init__()
+        self.message = message
+        self.confirm_label = confirm_label
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self.message, markup=False, id="confirm-message")
+            with Horizontal():
+                yield Button("Cancel", id="no")
+                yield Button(self.confirm_label, variant="error", id="yes")
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)

@@ -1,0 +1,167 @@
+"""Home on a real app and a temporary database, driven with the Pilot."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from fieldcoach import notes, queries, services
+from fieldcoach.app import FieldcoachApp
+from fieldcoach.demo import write_demo
+
+FIXED = datetime(2026, 11, 26, 15, 0, tzinfo=timezone.utc)
+
+
+async def settle(app, pilot) -> None:
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def screen_text(app) -> str:
+    """Everything the current screen shows, as plain text."""
+    from textual.widgets import DataTable, Static
+
+    parts = []
+    for w in app.screen.query(Static):
+        parts.append(str(w.render()))
+    for t in app.screen.query(DataTable):
+        for row in range(t.row_count):
+            parts.append(" ".join(str(c) for c in t.get_row_at(row)))
+    return "\n".join(parts)
+
+
+def make_app(db_path) -> FieldcoachApp:
+    return FieldcoachApp(db_path, clock=lambda: FIXED, tz=timezone.utc)
+
+
+async def test_home_shows_figures_on_demo_data(store, db_path):
+    write_demo(store, calls=40, now=FIXED)
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert type(app.screen).__name__ == "HomeScreen"
+        text = screen_text(app)
+        h = queries.home_summary(store.con(), FIXED, timezone.utc)
+        assert "coaching this week" in text
+        assert f"{h.this_week.minutes:.0f} / {h.budget_minutes} min" in text
+        assert f"{h.coaching_calls} : {h.selling_calls}" in text
+        assert f"Late feedback {h.late_feedback}" in text
+        assert "waiting for debrief" in text and "LATE" in text  # the demo's late debrief
+        assert any(s.overdue for s in h.steps) and "OVERDUE" in text
+        assert h.focus[0].name in text and h.focus[0].reason in text
+        assert "call Priya about the Kestrel renewal" in text  # inbox
+
+
+async def test_weeks_without_coaching_are_called_out(store, db_path):
+    rep = services.add_rep(store, "Priya Shah")
+    call = services.plan_call(store, rep_id=rep, account="Acme")
+    # one coaching call three weeks ago; the weeks around it had none
+    services.start_call(store, call, now=FIXED - timedelta(weeks=3))
+    services.end_call(store, call, now=FIXED - timedelta(weeks=3) + timedelta(minutes=40))
+    app = make_app(db_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert "No coaching:" in text and "week of 9 Nov" in text
+        assert "week of 2 Nov" not in text  # the week with the call is not listed
+
+
+async def test_mark_step_done_from_home(store, db_path):
+    rep = services.add_rep(store, "Tom Becker")
+    step = services.add_next_step(store, rep_id=rep, action="Book follow-up with the CFO",
+                                  due_at=FIXED - timedelta(days=2))
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert "OVERDUE" in screen_text(app)
+        await pilot.press("d")
+        await settle(app, pilot)
+        assert queries.open_steps(store.con(), FIXED) == []
+        assert "No open next steps." in screen_text(app)
+
+
+async def test_capture_goes_to_inbox_without_a_call(store, db_path):
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("c")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "CaptureDialog"
+        await pilot.press(*"[bold]ask Tom[/]")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert [n.text for n in notes.inbox(store.con())] == ["[bold]ask Tom[/]"]
+        assert type(app.screen).__name__ == "HomeScreen"
+        assert "[bold]ask Tom[/]" in screen_text(app)  # shown literally in the inbox
+
+
+async def test_capture_goes_to_the_observed_call(store, db_path):
+    rep = services.add_rep(store, "Priya Shah")
+    call = services.plan_call(store, rep_id=rep, account="Acme")
+    services.start_call(store, call, now=FIXED - timedelta(minutes=5))
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.action_capture()  # from whatever screen is in front
+        await pilot.pause()
+        await pilot.press(*"+ great question")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert [n.text for n in notes.call_notes(store.con(), call)] == ["great question"]
+        assert notes.inbox(store.con()) == []
+
+
+async def test_capture_escape_saves_nothing(store, db_path):
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.press("x", "escape")
+        await settle(app, pilot)
+        assert type(app.screen).__name__ == "HomeScreen"
+        assert notes.inbox(store.con()) == []
+
+
+async def test_launch_with_an_observing_call_opens_observation(store, db_path):
+    pytest.importorskip("screens.observe")
+    rep = services.add_rep(store, "Priya Shah")
+    call = services.plan_call(store, rep_id=rep, account="Acme")
+    services.start_call(store, call, now=FIXED - timedelta(minutes=5))
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert type(app.screen).__name__ == "ObservationScreen"
+
+
+async def test_recovered_drafts_are_announced(store, db_path):
+    app = make_app(db_path)
+    app.drafts.save("rep:new", {"name": "Half typed"})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert any("Recovered 1 unsaved draft" in str(n.message) for n in app._notifications)
+
+
+async def test_theme_persists(store, db_path):
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        before = app.theme
+        app.action_toggle_dark()
+        await settle(app, pilot)
+        assert queries.settings(store.con()).theme == app.theme != before
+    app2 = make_app(db_path)
+    async with app2.run_test(size=(80, 24)) as pilot:
+        await settle(app2, pilot)
+        assert app2.theme == queries.settings(store.con()).theme
+
+
+async def test_corrupt_database_fails_startup(tmp_path):
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(b"this is not a database" * 100)
+    app = make_app(bad)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+    assert app.startup_error and app.return_code == 1
