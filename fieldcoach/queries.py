@@ -296,7 +296,10 @@ def rep_detail(con: sqlite3.Connection, rep_id: str, now: datetime, history: int
     calls = [_call(x) for x in con.execute(
         f"SELECT {_CALL_COLS} FROM call c JOIN rep r ON r.id = c.rep_id WHERE c.rep_id = ? "
         "AND c.kind = 'coaching' AND c.status = 'done' AND c.deleted_at IS NULL "
-        "ORDER BY c.ended_at DESC LIMIT ?", (rep_id, history))]
+        "ORDER BY c.ended_at DESC LIMIT ?", (rep_id, history + 1))]
+    # One session more than shown, so the oldest shown still knows its gap.
+    before_window = calls[history] if len(calls) > history else None
+    calls = calls[:history]
     total = con.execute("SELECT count(*) FROM call WHERE rep_id = ? AND kind = 'coaching' AND "
                         "status = 'done' AND deleted_at IS NULL", (rep_id,)).fetchone()[0]
     ids = [c.id for c in calls]
@@ -311,7 +314,7 @@ def rep_detail(con: sqlite3.Connection, rep_id: str, now: datetime, history: int
             names[sid] = sname or "?"
     sessions = []
     for i, c in enumerate(calls):
-        prev = calls[i + 1] if i + 1 < len(calls) else None
+        prev = calls[i + 1] if i + 1 < len(calls) else before_window
         gap = (c.ended_at - prev.ended_at).days if prev and c.ended_at and prev.ended_at else None
         rt = ratings.get(c.id, {})
         sessions.append(SessionRow(total - i, c, gap,
