@@ -1,0 +1,402 @@
+"""Export: the database as team store documents (plain sqlite3 + json, no ORM, no pydantic).
+
+Store layout, one folder per manager so several managers share a store:
+
+    DIR/<manager-id>/manifest.json
+    DIR/<manager-id>/reps.json
+    DIR/<manager-id>/calls/<call-id>.json
+
+Bytes are deterministic: sorted keys, two-space indent, UTF-8, a trailing newline, lists
+in an order taken from the data, every timestamp from the records themselves. So an
+export with nothing changed writes nothing, and import-then-export gives the same files.
+
+Incremental: a cursor per store folder in sync_state remembers the (change stamp, call
+id) of the last call document made durable, plus a fingerprint of the roster and of the
+manifest. "Changed" for a call is the latest updated_at over the call, its notes
+(private ones too: making a note private must remove it from the store), debrief
+answers, ratings, next steps and its rep. The cursor advances batch by batch, only after
+the batch's files are fsynced in place, so a killed export resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..clock import from_db, to_db
+from . import SCHEMA_ID, store_io
+
+REC = ("id", "created_at", "updated_at", "deleted_at")
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "skill": REC + ("name", "description", "position"),
+    "rep": REC + ("name", "role", "territory"),
+    "goal": REC + ("rep_id", "statement", "skill_ids", "status"),
+    "expectation": REC + ("rep_id", "text", "position"),
+    "call": REC + ("rep_id", "account", "contact", "kind", "status", "scheduled_at", "started_at",
+                   "ended_at", "feedback_started_at", "feedback_ended_at", "objective", "advance_min",
+                   "advance_stretch", "prep_answers", "skill_ids"),
+    "note": REC + ("taken_at", "offset_seconds", "text", "kind", "skill_id"),
+    "debrief_answer": REC + ("question_id", "question", "answer", "by", "position"),
+    "rating": REC + ("skill_id", "by", "score"),
+    "next_step": REC + ("rep_id", "owner", "action", "due_at", "done_at"),
+}
+JSON_COLUMNS = {"goal": ("skill_ids",), "call": ("prep_answers", "skill_ids")}
+# Stable list order inside documents (SQL text order is code point order, as in Python).
+ORDER = {
+    "skill": "position, id", "rep": "name, id", "goal": "rep_id, created_at, id",
+    "expectation": "rep_id, position, id", "note": "taken_at, id", "debrief_answer": "position, by, id",
+    "rating": "skill_id, by, id", "next_step": "created_at, id",
+}
+CHILDREN = (("notes", "note", "AND private = 0"), ("debrief_answers", "debrief_answer", ""),
+            ("ratings", "rating", ""), ("next_steps", "next_step", ""))
+BATCH = 1000
+CURSOR_PREFIX = "export:"
+STAMP_LEN = len("2026-01-01T00:00:00.000000+00:00")
+
+
+def dumps(doc: dict) -> bytes:
+    return (json.dumps(doc, sort_keys=True, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _stamp_fixer(cols: tuple[str, ...]) -> tuple[int, ...]:
+    return tuple(i for i, c in enumerate(cols) if c.endswith("_at"))
+
+
+def _norm(v: str) -> str:
+    return to_db(from_db(v))  # type: ignore[return-value]
+
+
+def _records(rows: list, table: str) -> list[dict]:
+    """Rows as plain dicts; stamps normalised to aware UTC text, JSON columns decoded."""
+    cols = COLUMNS[table]
+    stamps = _stamp_fixer(cols)
+    jcols = JSON_COLUMNS.get(table, ())
+    out = []
+    for r in rows:
+        if any(r[i] is not None and len(r[i]) != STAMP_LEN for i in stamps):
+            r = tuple(_norm(v) if i in stamps and v is not None else v for i, v in enumerate(r))
+        d = dict(zip(cols, r))
+        for c in jcols:
+            d[c] = json.loads(d[c] or "[]")
+        out.append(d)
+    return out
+
+
+def _sel(table: str, alias: str = "") -> str:
+    p = f"{alias}." if alias else ""
+    return ", ".join(p + c for c in COLUMNS[table])
+
+
+# --- documents ----------------------------------------------------------------------------
+
+def call_documents(con: sqlite3.Connection, manager_id: str, ids: list[str]) -> Iterator[dict]:
+    """The call documents of ids, in the order given (a few set-based queries per batch)."""
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start:start + BATCH]
+        marks = ",".join("?" * len(chunk))
+        calls = {}
+        rep_names = {}
+        for r in con.execute(f"SELECT {_sel('call', 'c')}, r.name FROM call c "
+                             f"LEFT JOIN rep r ON r.id = c.rep_id WHERE c.id IN ({marks})", chunk):
+            r = tuple(r)
+            calls[r[0]] = r[:-1]
+            rep_names[r[0]] = r[-1]
+        kids: dict[str, dict[str, list]] = {cid: {k: [] for k, _, _ in CHILDREN} for cid in calls}
+        for key, table, extra in CHILDREN:
+            rows: dict[str, list] = {}
+            for r in con.execute(f"SELECT call_id, {_sel(table)} FROM {table} "
+                                 f"WHERE call_id IN ({marks}) {extra} ORDER BY call_id, {ORDER[table]}",
+                                 chunk):
+                rows.setdefault(r[0], []).append(tuple(r)[1:])
+            for cid, rs in rows.items():
+                if cid in kids:
+                    kids[cid][key] = _records(rs, table)
+        for cid in chunk:
+            if cid not in calls:
+                continue
+            call = _records([calls[cid]], "call")[0]
+            doc = {"schema": SCHEMA_ID, "type": "call", "manager_id": manager_id, "id": cid,
+                   "rep": {"id": call["rep_id"], "name": rep_names[cid] or ""}, "call": call}
+            latest = call["updated_at"]
+            for key, _, _ in CHILDREN:
+                recs = kids[cid][key]
+                doc[key] = recs
+                for rec in recs:
+                    if rec["updated_at"] > latest:
+                        latest = rec["updated_at"]
+            doc["updated_at"] = latest
+            yield doc
+
+
+REPS_TABLES = (("reps", "rep", ""), ("goals", "goal", ""), ("expectations", "expectation", ""),
+               ("skills", "skill", ""), ("next_steps", "next_step", "WHERE call_id IS NULL"))
+
+
+def reps_document(con: sqlite3.Connection, manager_id: str) -> dict:
+    doc: dict = {"schema": SCHEMA_ID, "type": "reps", "manager_id": manager_id}
+    latest = None
+    for key, table, where in REPS_TABLES:
+        recs = _records(con.execute(f"SELECT {_sel(table)} FROM {table} {where} ORDER BY {ORDER[table]}")
+                        .fetchall(), table)
+        doc[key] = recs
+        for rec in recs:
+            if latest is None or rec["updated_at"] > latest:
+                latest = rec["updated_at"]
+    doc["updated_at"] = latest
+    return doc
+
+
+def _reps_fingerprint(con: sqlite3.Connection) -> list:
+    parts = " UNION ALL ".join(
+        f"SELECT count(*) n, max(updated_at) m FROM {t} {w}" for _, t, w in REPS_TABLES)
+    n, m = con.execute(f"SELECT total(n), max(m) FROM ({parts})").fetchone()
+    return [int(n), m]
+
+
+def _content_latest(con: sqlite3.Connection) -> str | None:
+    """Latest updated_at over everything the call documents hold."""
+    return con.execute(
+        "SELECT max(m) FROM (SELECT max(updated_at) m FROM call "
+        "UNION ALL SELECT max(updated_at) FROM note WHERE call_id IS NOT NULL AND private = 0 "
+        "UNION ALL SELECT max(updated_at) FROM debrief_answer "
+        "UNION ALL SELECT max(updated_at) FROM rating "
+        "UNION ALL SELECT max(updated_at) FROM next_step WHERE call_id IS NOT NULL)").fetchone()[0]
+
+
+def manifest_document(con: sqlite3.Connection, manager_id: str, manager_name: str,
+                      reps_updated: str | None) -> dict:
+    n_calls = con.execute("SELECT count(*) FROM call").fetchone()[0]
+    latest = max((s for s in (_content_latest(con), reps_updated) if s), default=None)
+    if latest is not None and len(latest) != STAMP_LEN:
+        latest = _norm(latest)
+    return {"schema": SCHEMA_ID, "type": "manifest", "manager_id": manager_id,
+            "manager_name": manager_name, "calls": n_calls, "updated_at": latest}
+
+
+def bundle_document(con: sqlite3.Connection, manager_id: str, manager_name: str) -> dict:
+    ids = [r[0] for r in con.execute("SELECT id FROM call ORDER BY id")]
+    reps = reps_document(con, manager_id)
+    return {"schema": SCHEMA_ID, "type": "bundle",
+            "manifest": manifest_document(con, manager_id, manager_name, reps["updated_at"]),
+            "reps": reps, "calls": list(call_documents(con, manager_id, ids))}
+
+
+# --- change detection ---------------------------------------------------------------------
+
+_CHANGES = """
+    SELECT id AS call_id, updated_at AS u FROM call {w_call}
+    UNION ALL SELECT call_id, updated_at FROM note WHERE call_id IS NOT NULL {w_and}
+    UNION ALL SELECT call_id, updated_at FROM debrief_answer {w_where}
+    UNION ALL SELECT call_id, updated_at FROM rating {w_where}
+    UNION ALL SELECT call_id, updated_at FROM next_step WHERE call_id IS NOT NULL {w_and}
+    UNION ALL SELECT c.id, r.updated_at FROM call c JOIN rep r ON r.id = c.rep_id {w_rep}
+"""
+
+
+def changed_calls(con: sqlite3.Connection, after: tuple[str, str] | None) -> list[tuple[str, str]]:
+    """(change stamp, call id) of the calls changed after the cursor, oldest first.
+
+    A cheap filtered scan finds candidate calls (anything stamped at or after the cursor);
+    only those get their change stamp computed, so an export with nothing changed costs
+    one query.
+    """
+    if after is None:
+        q = _CHANGES.format(w_call="", w_and="", w_where="", w_rep="")
+        rows = con.execute(f"SELECT call_id, max(u) FROM ({q}) GROUP BY call_id").fetchall()
+    else:
+        ts = after[0]
+        q = _CHANGES.format(w_call="WHERE updated_at >= :ts", w_and="AND updated_at >= :ts",
+                            w_where="WHERE updated_at >= :ts", w_rep="WHERE r.updated_at >= :ts")
+        cands = [r[0] for r in con.execute(f"SELECT DISTINCT call_id FROM ({q})", {"ts": ts})]
+        if not cands:
+            return []
+        rows = []
+        full = _CHANGES.format(w_call="WHERE id IN (SELECT value FROM json_each(:ids))",
+                               w_and="AND call_id IN (SELECT value FROM json_each(:ids))",
+                               w_where="WHERE call_id IN (SELECT value FROM json_each(:ids))",
+                               w_rep="WHERE c.id IN (SELECT value FROM json_each(:ids))")
+        for start in range(0, len(cands), 5000):
+            ids = json.dumps(cands[start:start + 5000])
+            rows += con.execute(f"SELECT call_id, max(u) FROM ({full}) GROUP BY call_id", {"ids": ids}).fetchall()
+    out = [(m, cid) for cid, m in rows if m is not None and cid is not None]
+    if after is not None:
+        out = [k for k in out if k > after]
+    out.sort()
+    return out
+
+
+# --- the cursor -----------------------------------------------------------------------------
+
+def cursor_key(store_dir: Path) -> str:
+    return CURSOR_PREFIX + str(store_dir)
+
+
+def read_cursor(con: sqlite3.Connection, key: str) -> dict:
+    r = con.execute("SELECT value FROM sync_state WHERE key = ?", (key,)).fetchone()
+    if r is None:
+        return {}
+    try:
+        value = json.loads(r[0])
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def write_cursor(con: sqlite3.Connection, key: str, value: dict) -> None:
+    con.execute("INSERT INTO sync_state (key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, json.dumps(value, sort_keys=True)))
+
+
+# --- writing the store ----------------------------------------------------------------------
+
+@dataclass
+class Conflict:
+    path: str          # relative to the store folder
+    store_updated: str
+    local_updated: str
+
+
+@dataclass
+class ExportResult:
+    folder: Path                       # DIR/<manager-id>
+    written: list[str] = field(default_factory=list)   # relative to the store folder
+    unchanged: int = 0
+    deleted: int = 0                   # tombstones among the written documents
+    conflicts: list[Conflict] = field(default_factory=list)
+    temps_removed: int = 0
+
+
+Progress = Callable[[int, int], None]
+
+
+def _existing_updated(data: bytes) -> str | None:
+    try:
+        value = json.loads(data).get("updated_at")
+    except (ValueError, AttributeError):
+        return None
+    return value if isinstance(value, str) else None
+
+
+def _newer(store_stamp: str | None, ours: str | None) -> bool:
+    """True when the store's document is strictly newer than ours (compared as instants)."""
+    if not store_stamp:
+        return False
+    try:
+        s = from_db(store_stamp)
+    except ValueError:
+        return False
+    if ours is None:
+        return True
+    return s > from_db(ours)  # type: ignore[operator]
+
+
+class _Writer:
+    def __init__(self, root: Path, result: ExportResult) -> None:
+        self.root = root
+        self.result = result
+        self.batch = store_io.Batch()
+        self.deleted_pending = 0
+
+    def offer(self, path: Path, data: bytes, updated: str | None, existing: bool, tombstone: bool) -> None:
+        rel = str(path.relative_to(self.root))
+        if existing:
+            try:
+                old = path.read_bytes()
+            except FileNotFoundError:
+                old = None
+            if old == data:
+                self.result.unchanged += 1
+                return
+            if old is not None:
+                store_stamp = _existing_updated(old)
+                if _newer(store_stamp, updated):
+                    self.result.conflicts.append(Conflict(rel, store_stamp or "", updated or ""))
+                    return
+        self.batch.add(path, data)
+        self.result.written.append(rel)
+        self.deleted_pending += tombstone
+
+    def commit(self) -> None:
+        self.batch.commit()
+        self.result.deleted += self.deleted_pending
+        self.deleted_pending = 0
+
+    def abort(self) -> None:
+        self.batch.abort()
+
+
+def export_store(con: sqlite3.Connection, store_dir: Path, manager_id: str, manager_name: str, *,
+                 full: bool = False, progress: Progress | None = None) -> ExportResult:
+    store_dir = Path(store_dir).expanduser().resolve()
+    folder = store_dir / manager_id
+    calls_dir = folder / "calls"
+    result = ExportResult(folder)
+    key = cursor_key(store_dir)
+    cursor = {} if full else read_cursor(con, key)
+
+    after = tuple(cursor["calls"]) if isinstance(cursor.get("calls"), list) and len(cursor["calls"]) == 2 else None
+    todo = changed_calls(con, after)  # type: ignore[arg-type]
+    reps_fp = _reps_fingerprint(con)
+    n_calls = con.execute("SELECT count(*) FROM call").fetchone()[0]
+    manifest_fp = [manager_name, n_calls]
+    reps_changed = full or cursor.get("reps") != reps_fp
+    manifest_changed = full or bool(todo) or reps_changed or cursor.get("manifest") != manifest_fp
+    if not (todo or reps_changed or manifest_changed):
+        for d in (folder, calls_dir):  # clean up after a killed run even when nothing changed
+            result.temps_removed += store_io.remove_stale_temps(d)
+        if progress:
+            progress(0, 0)
+        return result
+
+    store_io.ensure_dir(calls_dir)
+    for d in (folder, calls_dir):
+        result.temps_removed += store_io.remove_stale_temps(d)
+    with os.scandir(calls_dir) as it:
+        existing = {e.name for e in it}
+    total = len(todo) + 2
+    writer = _Writer(store_dir, result)
+    done = 0
+    if progress:
+        progress(0, total)
+    try:
+        for start in range(0, len(todo), BATCH):
+            chunk = todo[start:start + BATCH]
+            for doc in call_documents(con, manager_id, [cid for _, cid in chunk]):
+                name = f"{doc['id']}.json"
+                writer.offer(calls_dir / name, dumps(doc), doc["updated_at"], name in existing,
+                             doc["call"]["deleted_at"] is not None)
+            writer.commit()
+            cursor["calls"] = list(chunk[-1])
+            write_cursor(con, key, cursor)  # only now: the batch is durable in the store
+            done += len(chunk)
+            if progress:
+                progress(done, total)
+
+        reps = reps_document(con, manager_id)
+        if reps_changed:
+            writer.offer(folder / "reps.json", dumps(reps), reps["updated_at"],
+                         (folder / "reps.json").exists(), False)
+        manifest = manifest_document(con, manager_id, manager_name, reps["updated_at"])
+        writer.offer(folder / "manifest.json", dumps(manifest), manifest["updated_at"],
+                     (folder / "manifest.json").exists(), False)
+        writer.commit()
+    except BaseException:
+        writer.abort()
+        raise
+    cursor["reps"] = reps_fp
+    cursor["manifest"] = manifest_fp
+    if "calls" not in cursor and todo == []:
+        cursor["calls"] = ["", ""]
+    write_cursor(con, key, cursor)
+    if progress:
+        progress(total, total)
+    return result
+
+
+def export_bundle(con: sqlite3.Connection, manager_id: str, manager_name: str) -> bytes:
+    return dumps(bundle_document(con, manager_id, manager_name))

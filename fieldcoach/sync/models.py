@@ -1,0 +1,189 @@
+"""Pydantic models of the export documents: the single source of the JSON Schema
+(`fieldcoach schema`) and of import validation.
+
+Every model forbids unknown fields and requires every field (exported documents are
+complete); datetimes must carry an offset (naive ones are refused). The exporter writes
+plain dicts with exactly these keys; tests/test_sync_schema.py checks that the columns
+it exports (fieldcoach/sync/export.py) match these models and that every exported file
+validates against the generated schema.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, Optional, Union
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter
+
+from . import SCHEMA_ID
+
+Id = Annotated[str, Field(min_length=1, max_length=64)]
+Stamp = AwareDatetime
+Who = Literal["rep", "manager"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Record(_Strict):
+    id: Id
+    created_at: Stamp
+    updated_at: Stamp
+    deleted_at: Optional[Stamp] = Field(description="set when the record was deleted (a tombstone)")
+
+
+class Skill(Record):
+    name: str
+    description: str
+    position: int
+
+
+class Rep(Record):
+    name: str
+    role: str
+    territory: str
+
+
+class Goal(Record):
+    rep_id: Id
+    statement: str
+    skill_ids: list[Id]
+    status: Literal["active", "achieved", "dropped"]
+
+
+class Expectation(Record):
+    rep_id: Id
+    text: str
+    position: int
+
+
+class PrepAnswer(_Strict):
+    """The rep's answer to one item of the prep checklist, as recorded at pre-call setup."""
+
+    expectation_id: Optional[str] = None
+    text: str
+    answer: str
+
+
+class Call(Record):
+    rep_id: Id
+    account: str
+    contact: str
+    kind: Literal["coaching", "selling"]
+    status: Literal["planned", "observing", "debrief", "done"]
+    scheduled_at: Optional[Stamp]
+    started_at: Optional[Stamp]
+    ended_at: Optional[Stamp]
+    feedback_started_at: Optional[Stamp]
+    feedback_ended_at: Optional[Stamp]
+    objective: str
+    advance_min: str
+    advance_stretch: str
+    prep_answers: list[PrepAnswer]
+    skill_ids: list[Id]
+
+
+class Note(Record):
+    """An observation shared with the team (private notes never leave the laptop)."""
+
+    taken_at: Stamp
+    offset_seconds: Optional[int]
+    text: str
+    kind: Literal["plain", "strength", "improve", "question"]
+    skill_id: Optional[Id]
+
+
+class DebriefAnswer(Record):
+    question_id: Optional[Id]
+    question: str
+    answer: str
+    by: Who
+    position: int
+
+
+class Rating(Record):
+    skill_id: Id
+    by: Who
+    score: Annotated[int, Field(ge=1, le=5)]
+
+
+class NextStep(Record):
+    rep_id: Id
+    owner: Who
+    action: str
+    due_at: Optional[Stamp]
+    done_at: Optional[Stamp]
+
+
+class RepRef(_Strict):
+    id: Id
+    name: str
+
+
+class CallDocument(_Strict):
+    """DIR/<manager-id>/calls/<call-id>.json: one call with everything that belongs to it."""
+
+    model_config = ConfigDict(title="CallDocument")
+    schema_: Literal["fieldcoach/1"] = Field(alias="schema")
+    type: Literal["call"]
+    manager_id: Id
+    id: Id
+    updated_at: Stamp = Field(description="latest change to the call or anything in it")
+    rep: RepRef
+    call: Call
+    notes: list[Note]
+    debrief_answers: list[DebriefAnswer]
+    ratings: list[Rating]
+    next_steps: list[NextStep]
+
+
+class RepsDocument(_Strict):
+    """DIR/<manager-id>/reps.json: the roster, goals, prep expectations, skill catalogue,
+    and next steps agreed outside a call."""
+
+    schema_: Literal["fieldcoach/1"] = Field(alias="schema")
+    type: Literal["reps"]
+    manager_id: Id
+    updated_at: Optional[Stamp]
+    reps: list[Rep]
+    goals: list[Goal]
+    expectations: list[Expectation]
+    skills: list[Skill]
+    next_steps: list[NextStep]
+
+
+class Manifest(_Strict):
+    """DIR/<manager-id>/manifest.json: who owns the folder and what it holds."""
+
+    schema_: Literal["fieldcoach/1"] = Field(alias="schema")
+    type: Literal["manifest"]
+    manager_id: Id
+    manager_name: str
+    updated_at: Optional[Stamp]
+    calls: Annotated[int, Field(ge=0, description="number of call documents (tombstones included)")]
+
+
+class Bundle(_Strict):
+    """`fieldcoach export --out FILE`: everything in one file."""
+
+    schema_: Literal["fieldcoach/1"] = Field(alias="schema")
+    type: Literal["bundle"]
+    manifest: Manifest
+    reps: RepsDocument
+    calls: list[CallDocument]
+
+
+Document = Annotated[Union[CallDocument, RepsDocument, Manifest, Bundle], Field(discriminator="type")]
+DOCUMENT: TypeAdapter[Any] = TypeAdapter(Document)
+
+
+def json_schema() -> dict[str, Any]:
+    schema = DOCUMENT.json_schema(by_alias=True, ref_template="#/$defs/{model}")
+    schema.pop("discriminator", None)  # OpenAPI keyword; oneOf + the const "type" already decide
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://fieldcoach.invalid/schema/fieldcoach-1.json",
+        "title": f"fieldcoach team store document ({SCHEMA_ID})",
+        "description": "Any file of the team store (call, reps, manifest) or an export bundle.",
+        **schema,
+    }
