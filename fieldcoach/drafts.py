@@ -72,10 +72,13 @@ class Drafts:
         try:
             raw = json.loads(path.read_text(encoding="utf-8"))
             fields = {str(k): str(v) for k, v in dict(raw["fields"]).items()}
-            return Draft(str(raw["key"]), fields, from_db(raw["saved_at"]))
+            saved_at = from_db(raw["saved_at"])
+            if saved_at is None:
+                raise ValueError("draft without a time")
+            return Draft(str(raw["key"]), fields, saved_at)
         except FileNotFoundError:
             return None
-        except (OSError, ValueError, KeyError, TypeError):
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
             try:
                 path.rename(path.with_suffix(".bad"))  # never offer it again
             except OSError:
@@ -85,5 +88,7 @@ class Drafts:
     def all(self) -> list[Draft]:
         if not self.folder.is_dir():
             return []
-        found = [d for p in sorted(self.folder.glob("*.json")) if (d := self._read(p)) and not d.empty]
+        # .tmp-* files are writes in progress (or cut short by a crash): never drafts.
+        paths = sorted(p for p in self.folder.glob("*.json") if not p.name.startswith(".tmp-"))
+        found = [d for p in paths if (d := self._read(p)) and not d.empty]
         return sorted(found, key=lambda d: d.saved_at)  # type: ignore[arg-type, return-value]
