@@ -254,7 +254,8 @@ class HomeScreen(Screen[None]):
             inbox.append("\n")
         if not s.inbox:
             inbox.append("Empty. Press c to capture a note.", style="dim")
-        self.query_one("#inbox", Static).update(inbox.rstrip() or inbox)
+        inbox.rstrip()
+        self.query_one("#inbox", Static).update(inbox)
 
         self.sub_title = f"{s.manager_name} · week of {fmt_day(week.start, tz)}" if s.manager_name else \
             f"week of {fmt_day(week.start, tz)}"
