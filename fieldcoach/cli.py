@@ -15,8 +15,15 @@ class UserError(Exception):
     """Printed as one line on stderr; exit status 1."""
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage mistakes print one line on stderr (and exit 2), like every other error."""
+
+    def error(self, message: str):  # type: ignore[override]
+        self.exit(2, f"{self.prog}: {message} (see --help)\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="fieldcoach",
         description="Coach your sales reps in the field: plan the call, capture notes fast, "
                     "debrief by asking, agree the next step.")

@@ -46,21 +46,15 @@ def friendly_error(exc: BaseException, what: str = "the change") -> StoreError |
 
 
 def ensure_private_dir(folder: Path) -> None:
-    """Create folder owner-only (0700 whatever the umask); tighten an existing one we own by
-    removing group/other access. A shared folder (sticky, like /tmp), one we don't own, or
-    the home folder is left alone: the 0600 file modes still protect the data. Owner bits
-    are never added, so a folder the user made read-only stays read-only (and is refused)."""
-    created = not folder.exists()
+    """Create folder owner-only (0700 whatever the umask). An existing folder is never
+    chmodded: it may be shared (/tmp), the filesystem root, the user's own Documents, or
+    made read-only on purpose (then it is refused); the 0600 file modes protect the data."""
+    if folder.exists():
+        return
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     try:
-        st = folder.stat()
-        mode = stat.S_IMODE(st.st_mode)
-        if created:
-            if mode != 0o700:
-                folder.chmod(0o700)
-        elif (mode & 0o077 and st.st_uid == os.getuid() and not mode & stat.S_ISVTX
-              and folder.resolve() != Path.home().resolve()):
-            folder.chmod(mode & 0o700)
+        if stat.S_IMODE(folder.stat().st_mode) != 0o700:
+            folder.chmod(0o700)
     except OSError:
         pass
 
@@ -88,6 +82,10 @@ def _check_header(path: Path) -> None:
             head = fh.read(16)
     except PermissionError as exc:
         raise StoreError(f"cannot read {path}: permission denied") from exc
+    except IsADirectoryError as exc:
+        raise StoreError(f"{path} is a folder, not a database file") from exc
+    except OSError as exc:
+        raise StoreError(f"cannot read {path}: {exc.strerror or exc}") from exc
     if head and head != SQLITE_MAGIC:
         raise StoreError(f"{path} is not a fieldcoach database (not an SQLite file); left untouched")
 

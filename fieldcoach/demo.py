@@ -94,7 +94,9 @@ def write_demo(store: Store, *, calls: int = 40, seed: int = 7, now: datetime | 
             rows["exp"].append((_id(rng), *stamps(now - timedelta(weeks=weeks)), rid, text, i))
 
     n_skip_week = 2  # a week with no coaching, so home shows an honest gap
-    for i in range(calls):
+    # N calls in all: from 10 on, three of them are the live debrief and two planned calls.
+    finished = calls - 3 if calls >= 10 else calls
+    for i in range(finished):
         rid = rng.choice(reps)
         cid = _id(rng)
         kind = coaching.SELLING if rng.random() < 0.2 else coaching.COACHING

@@ -206,12 +206,14 @@ def test_read_only_folder_is_refused(db_path):
         db_path.parent.chmod(0o700)
 
 
-def test_shared_folder_is_not_chmodded(tmp_path):
+@pytest.mark.parametrize("mode", [0o1777, 0o755, 0o750])
+def test_existing_folder_is_never_chmodded(tmp_path, mode):
+    """A shared folder (/tmp), the user's own folder, even / as root: not ours to change."""
     shared = tmp_path / "shared"
     shared.mkdir()
-    shared.chmod(0o1777)
+    shared.chmod(mode)
     db.connect(shared / "x.db").close()
-    assert stat.S_IMODE(shared.stat().st_mode) == 0o1777
+    assert stat.S_IMODE(shared.stat().st_mode) == mode
     assert stat.S_IMODE((shared / "x.db").stat().st_mode) == 0o600
 
 
