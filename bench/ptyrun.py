@@ -53,7 +53,10 @@ def _make_ctty() -> None:  # runs in the child after setsid (start_new_session)
 
 
 def launch(argv: list[str], marker: str, *, type_text: str | None = None, size: tuple[int, int] = (100, 30),
-           timeout: float = 30.0, env: dict[str, str] | None = None, cwd: str | None = None) -> Launch:
+           timeout: float = 30.0, env: dict[str, str] | None = None, cwd: str | None = None,
+           stderr_path: str | None = None, settle: float = 0.0) -> Launch:
+    """settle: once ready, keep the app running this long (draining its output) before
+    quitting, so background work started after the first frame counts in peak memory."""
     master, slave = os.openpty()
     _winsize(slave, *size)
     child_env = dict(os.environ if env is None else env)
@@ -64,9 +67,12 @@ def launch(argv: list[str], marker: str, *, type_text: str | None = None, size: 
     ready_s = keys_s = None
     error = None
     t0 = time.perf_counter()
-    proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=child_env, cwd=cwd,
+    err = open(stderr_path, "wb") if stderr_path else None  # e.g. for -X importtime
+    proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=err or slave, env=child_env, cwd=cwd,
                             start_new_session=True, preexec_fn=_make_ctty, close_fds=True)
     os.close(slave)
+    if err:
+        err.close()
     needle = marker.lower()
     typed_needle = type_text.lower() if type_text else None
     typed_from = 0
@@ -107,6 +113,15 @@ def launch(argv: list[str], marker: str, *, type_text: str | None = None, size: 
             elif typed_needle and typed_needle in plain[typed_from:]:
                 keys_s = t - t0
                 break
+        if ready_s is not None and settle > 0 and not exited:
+            end = time.perf_counter() + settle
+            while time.perf_counter() < end:
+                r, _, _ = select.select([master], [], [], 0.05)
+                if r:
+                    try:
+                        buf += os.read(master, 65536)
+                    except OSError:
+                        break
     finally:
         tail = strip_ansi(buf.decode("utf-8", "replace"))[-400:]
         maxrss = _quit(proc, master, exited)

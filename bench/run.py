@@ -180,7 +180,8 @@ def launch_figures(args, home_db: Path, obs_db: Path) -> list[Figure]:
         for name, argv, marker in (order if i % 2 == 0 else order[::-1]):
             if name in dead:
                 continue
-            r = launch(argv, marker, type_text=TYPED if name != "home" else None, timeout=args.timeout, cwd=str(ROOT))
+            r = launch(argv, marker, type_text=TYPED if name != "home" else None, timeout=args.timeout,
+                       cwd=str(ROOT), settle=args.settle if name != "note" else 0.0)
             res[name].append(r)
             if r.ready_s is None:  # not drawn at all: no point waiting again
                 dead[name] = f"{r.error}; last text: {' '.join(r.tail.split())[-120:]!r}"
@@ -377,6 +378,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--runs", type=int, default=5, help="runs of each measurement, alternated (default 5)")
     p.add_argument("--notes", type=int, default=1000, help="notes saved for the p50/p99 (default 1000)")
     p.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for a screen (default 30)")
+    p.add_argument("--settle", type=float, default=3.0,
+                   help="seconds home and hello stay open after ready before quitting, for peak memory (default 3)")
     p.add_argument("--cache", type=Path, default=BENCH / ".cache", help="where the demo database is kept")
     p.add_argument("--home-marker", default="coaching this week", help="text that means home shows its figures")
     p.add_argument("--note-marker", default="Type a note", help="text that means the note line is drawn")
@@ -420,10 +423,11 @@ def main(argv: list[str] | None = None) -> int:
           "until the text is drawn (ANSI sequences stripped from the output): hello world shows "
           f"{hello.MARKER!r}; home {args.home_marker!r}; note line {args.note_marker!r} on a copy with one call "
           f"observing, then {TYPED!r} is typed and 'accepting keys' is when it is drawn (hello echoes it too). "
-          "Memory = child's ru_maxrss (os.wait4) after ctrl+q. Note save = notes.add_note in process "
+          f"Memory = child's ru_maxrss (os.wait4) after ctrl+q, home and hello kept open {args.settle:g}s after ready "
+          "(background work such as an ORM warm-up counts). Note save = notes.add_note in process "
           "(parse + insert + commit) vs a plain INSERT + COMMIT of the same row. Export = whole processes "
           "`fieldcoach export --store DIR --full` into an empty folder vs bench/baseline_export.py (sqlite3 + json, "
-          "same documents, same tmp+fsync+rename); no-change = a second `export --store DIR` on that folder. "
+          "byte-identical documents, same temp file + one syncfs + rename); no-change = a second `export --store DIR` on that folder. "
           "* = the bench's own target (not PRODUCT.md section 6).")
     if check:
         print(f"export documents: {check}")
