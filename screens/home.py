@@ -69,7 +69,8 @@ class HomeScreen(Screen[None]):
     HomeScreen #home-cols { height: auto; layout: vertical; }
     HomeScreen.wide #home-cols { layout: horizontal; }
     HomeScreen .col { height: auto; padding: 0 1; }
-    HomeScreen.wide .col { width: 1fr; }
+    HomeScreen.wide #col-left { width: 46%; }
+    HomeScreen.wide #col-right { width: 1fr; }
     HomeScreen DataTable { height: auto; max-height: 9; overflow-x: hidden; }
     HomeScreen #budget-bar { margin: 0; }
     HomeScreen #budget-bar Bar { width: 1fr; }
@@ -111,9 +112,9 @@ class HomeScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#in-progress", DataTable).add_columns("Rep", "Account", "Status", "Feedback")
+        self.query_one("#in-progress", DataTable).add_columns("Rep", "Account", "Status", "Since end")
         self.query_one("#upcoming", DataTable).add_columns("When", "Rep", "Account")
-        self.query_one("#steps", DataTable).add_columns("Due", "Rep", "Who", "Next step")
+        self.query_one("#steps", DataTable).add_columns("Due", "Rep", "Next step (you: yours)")
         self.query_one("#focus", DataTable).add_columns("Rep", "Why")
         for tid in ("in-progress", "upcoming", "steps", "focus"):
             self.query_one(f"#{tid}").display = False
@@ -208,10 +209,10 @@ class HomeScreen(Screen[None]):
         self.query_one("#budget-gaps", Static).update(gaps)
 
         ratios = Text()
-        ratios.append(f"Coaching : selling  {s.coaching_calls} : {s.selling_calls}")
-        ratios.append("  ·  ")
+        ratios.append(f"Coaching:selling {s.coaching_calls}:{s.selling_calls}")
+        ratios.append(" · ")
         ratios.append(f"Late feedback {s.late_feedback}", style="bold red" if s.late_feedback else "")
-        ratios.append("  (last 8 weeks)", style="dim")
+        ratios.append("  (8 weeks)", style="dim")
         self.query_one("#ratios", Static).update(ratios)
 
         late_min = getattr(data.settings, "late_minutes", 30)
@@ -220,13 +221,13 @@ class HomeScreen(Screen[None]):
             if c.status == "observing":
                 status, fb = Text("observing", style="bold"), Text("—")
             else:
-                status = Text("waiting for debrief")
+                status = Text("debrief")
                 d = feedback_delay(c.ended_at, c.feedback_started_at, late_min, now)
                 if d is None:
                     fb = Text("—")
                 else:
                     m = int(d.minutes)
-                    took = f"{m} min" if m < 90 else f"{m // 60} h {m % 60:02d}"
+                    took = f"{m}m" if m < 90 else f"{m // 60}h{m % 60:02d}"
                     fb = Text(f"{took} LATE" if d.late else f"{took} so far",
                               style="bold red" if d.late else "")
             rows.append((f"{c.id}|{c.status}", (Text(c.rep_name), Text(c.account), status, fb)))
@@ -240,8 +241,12 @@ class HomeScreen(Screen[None]):
         for st in s.steps:
             due = Text(fmt_day(st.due_at, tz) if st.due_at else "no date")
             if st.overdue:
-                due = Text(f"OVERDUE {fmt_day(st.due_at, tz)}", style="bold red")
-            rows.append((st.id, (due, Text(st.rep_name), Text(st.owner), Text(st.action))))
+                due = Text(f"overdue {fmt_day(st.due_at, tz)}", style="bold red")
+            action = Text()
+            if st.owner == "manager":
+                action.append("you: ", style="bold")
+            action.append(st.action)
+            rows.append((st.id, (due, Text(st.rep_name), action)))
         self._fill("steps", rows, "No open next steps.")
 
         rows = [(f.rep_id, (Text(f.name), Text(f.reason))) for f in s.focus]

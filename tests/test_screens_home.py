@@ -46,10 +46,11 @@ async def test_home_shows_figures_on_demo_data(store, db_path):
         h = queries.home_summary(store.con(), FIXED, timezone.utc)
         assert "coaching this week" in text
         assert f"{h.this_week.minutes:.0f} / {h.budget_minutes} min" in text
-        assert f"{h.coaching_calls} : {h.selling_calls}" in text
+        assert f"Coaching:selling {h.coaching_calls}:{h.selling_calls}" in text
         assert f"Late feedback {h.late_feedback}" in text
-        assert "waiting for debrief" in text and "LATE" in text  # the demo's late debrief
-        assert any(s.overdue for s in h.steps) and "OVERDUE" in text
+        assert "debrief" in text and "45m LATE" in text  # the demo's late debrief
+        late = next(s for s in h.steps if s.overdue)
+        assert f"overdue {late.due_at.day} {late.due_at:%b}" in text
         assert h.focus[0].name in text and h.focus[0].reason in text
         assert "call Priya about the Kestrel renewal" in text  # inbox
 
@@ -75,7 +76,7 @@ async def test_mark_step_done_from_home(store, db_path):
     app = make_app(db_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
-        assert "OVERDUE" in screen_text(app)
+        assert "overdue 24 Nov" in screen_text(app)
         await pilot.press("d")
         await settle(app, pilot)
         assert queries.open_steps(store.con(), FIXED) == []
