@@ -40,6 +40,7 @@ class FeedbackScreen(Screen[None]):
     FeedbackScreen .table { height: auto; margin: 0 0 1 0; }
     FeedbackScreen #recap-text { height: auto; padding: 0 1; border: round $primary; }
     FeedbackScreen RadioSet { height: auto; layout: horizontal; }
+    FeedbackScreen .blank { display: none; }
     FeedbackScreen #fb-side {
         width: 44; display: none; border-left: solid $primary; padding: 0 1;
     }
@@ -220,7 +221,7 @@ class FeedbackScreen(Screen[None]):
             inp = Input(value=value, placeholder="The rep's answer (Enter: next; leave empty to skip)",
                         id="answer")
             widgets = [Static(who, classes="hint"), Static(Text(step.prompt), classes="prompt"), inp,
-                       Static("", id="answer-error", classes="field-error", markup=False),
+                       Static("", id="answer-error", classes="field-error blank", markup=False),
                        Static("Enter or ctrl+n: next · ctrl+b: back", classes="hint")]
             focus = inp
         elif step.kind in (RATE_REP, RATE_MANAGER):
@@ -242,9 +243,9 @@ class FeedbackScreen(Screen[None]):
             widgets = [Static(Text(step.prompt), classes="prompt"),
                        Static(self._steps_table(), id="steps-table", classes="table"),
                        Static("Owner", classes="hint"), owner,
-                       action, Static("", id="action-error", classes="field-error", markup=False),
-                       due, Static("", id="due-echo", classes="hint", markup=False),
-                       Static("", id="due-error", classes="field-error", markup=False),
+                       action, Static("", id="action-error", classes="field-error blank", markup=False),
+                       due, Static("", id="due-echo", classes="hint blank", markup=False),
+                       Static("", id="due-error", classes="field-error blank", markup=False),
                        Static("Enter in 'by when' or ctrl+a adds the step · ctrl+n: finish and recap",
                               classes="hint")]
             focus = action
@@ -302,14 +303,20 @@ class FeedbackScreen(Screen[None]):
 
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:
-        if event.input.id == "step-due":
-            self._echo_due(event.value)
         for err in self.query(".field-error"):
             if isinstance(err, Static):
                 err.update("")
+                err.add_class("blank")
+        if event.input.id == "step-due":
+            self._echo_due(event.value)
         if self._draft_timer is not None:
             self._draft_timer.stop()
         self._draft_timer = self.set_timer(0.5, self._save_draft)
+
+    def _say(self, selector: str, text: str) -> None:
+        for w in self.query(selector):
+            w.update(text)
+            w.set_class(not text, "blank")
 
     def _fields(self) -> dict[str, str]:
         step = self.step
@@ -349,19 +356,17 @@ class FeedbackScreen(Screen[None]):
     def _echo_due(self, text: str):
         from fieldcoach.dates import DateParseError, parse_due
 
-        echo = self.query_one("#due-echo", Static)
-        err = self.query_one("#due-error", Static)
         if not text.strip():
-            echo.update("")
+            self._say("#due-echo", "")
             return None
         try:
             p = parse_due(text, self.app.now(), tz=self.app.tz,
                           dayfirst=self.settings.dayfirst if self.settings else True)
         except DateParseError as exc:
-            echo.update("")
-            err.update(str(exc))
+            self._say("#due-echo", "")
+            self._say("#due-error", str(exc))
             return False
-        echo.update(f"→ {p.describe()}" + ("  (already past)" if p.in_past else ""))
+        self._say("#due-echo", f"→ {p.describe()}" + ("  (already past)" if p.in_past else ""))
         return p
 
     @on(Input.Submitted)
@@ -412,7 +417,7 @@ class FeedbackScreen(Screen[None]):
         if step.kind == ANSWER:
             value = self.query_one("#answer", Input).value
             if len(value) > 20_000:
-                self.query_one("#answer-error", Static).update("Keep an answer under 20,000 characters.")
+                self._say("#answer-error", "Keep an answer under 20,000 characters.")
                 return
             key = (step.prompt, "rep")
             if value.strip() != self.answers.get(key, "").strip():
@@ -426,8 +431,7 @@ class FeedbackScreen(Screen[None]):
                 self.action_add_step(then_next=True)
                 return
             if not self.next_steps:
-                self.query_one("#action-error", Static).update(
-                    "Agree at least one next step: who does what, by when.")
+                self._say("#action-error", "Agree at least one next step: who does what, by when.")
                 return
         self.index = min(self.index + 1, len(self.steps) - 1)
         await self._show()
@@ -479,7 +483,7 @@ class FeedbackScreen(Screen[None]):
         fields = self._fields()
         action = fields.get("action", "").strip()
         if not action:
-            self.query_one("#action-error", Static).update("Say what will be done.")
+            self._say("#action-error", "Say what will be done.")
             self.query_one("#step-action", Input).focus()
             return
         due = None
@@ -514,6 +518,7 @@ class FeedbackScreen(Screen[None]):
         target = "#due-error" if field == "due" else "#action-error"
         for w in self.query(target):
             w.update(message)
+            w.remove_class("blank")
 
     async def _step_added(self, detail, then_next: bool) -> None:
         self._busy = False

@@ -102,6 +102,7 @@ class ObservationScreen(Screen[None]):
     ObservationScreen #note-line { margin: 0 0; }
     ObservationScreen #note-error { padding: 0 1; height: auto; }
     ObservationScreen #obs-mode { padding: 0 1; height: auto; color: $warning; }
+    ObservationScreen .blank { display: none; }
     ObservationScreen #obs-side {
         width: 40; display: none; border-left: solid $primary; padding: 0 1;
     }
@@ -150,10 +151,10 @@ class ObservationScreen(Screen[None]):
             with Vertical(id="obs-main"):
                 with VerticalScroll(id="obs-notes"):
                     yield Static("No notes yet.", id="obs-empty")
-                yield Static("", id="obs-mode")
+                yield Static("", id="obs-mode", classes="blank")
                 yield Input(placeholder="Type a note, Enter saves  (+ strength  - work on  ? ask  1-9 skill)",
                             id="note-line")
-                yield Static("", id="note-error", classes="field-error", markup=False)
+                yield Static("", id="note-error", classes="field-error blank", markup=False)
                 yield Static("", id="obs-legend")
             yield VerticalScroll(Static("", id="obs-side-body"), id="obs-side")
         yield Footer()
@@ -260,7 +261,7 @@ class ObservationScreen(Screen[None]):
         if self.active is None or self.active.started_at is None:
             return
         secs = int((self.app.now() - self.active.started_at).total_seconds())
-        self.query_one("#obs-clock", Static).update(f"⏱ {mmss(secs)}")
+        self.query_one("#obs-clock", Static).update(f"elapsed {mmss(secs)}")
 
     # --- the note line ---------------------------------------------------------------------
 
@@ -278,7 +279,7 @@ class ObservationScreen(Screen[None]):
 
     @on(Input.Changed, "#note-line")
     def _changed(self, event: Input.Changed) -> None:
-        self.query_one("#note-error", Static).update("")
+        self._say("#note-error", "")
         if self._draft_timer is not None:
             self._draft_timer.stop()
         self._draft_timer = self.set_timer(0.5, self._save_draft)
@@ -307,23 +308,29 @@ class ObservationScreen(Screen[None]):
                 row = notes_mod.update_note(con, self.editing.id, self.active, raw, now=self.app.now())
                 self._replace(self.editing.id, row)
                 self.editing = None
-                self.query_one("#obs-mode", Static).update("")
+                self._say("#obs-mode", "")
             else:
                 row = notes_mod.add_note(con, self.active, raw, now=self.app.now())
                 self._append(row)
         except FieldError as exc:
-            self.query_one("#note-error", Static).update(exc.message)
+            self._say("#note-error", exc.message)
             return
         except Exception as exc:  # noqa: BLE001 - disk full, locked…: the text stays in the line
-            self.query_one("#note-error", Static).update(f"Not saved: {exc}")
+            self._say("#note-error", f"Not saved: {exc}")
             return
         # Committed: now the line may clear.
         if self._draft_timer is not None:
             self._draft_timer.stop()
             self._draft_timer = None
         line.value = ""
-        self.query_one("#note-error", Static).update("")
+        self._say("#note-error", "")
         self.app.drafts.discard(self.draft_key)
+
+    def _say(self, selector: str, text: str) -> None:
+        """Show a message line, or hide it when there is nothing to say (80x24 is tight)."""
+        w = self.query_one(selector, Static)
+        w.update(text)
+        w.set_class(not text, "blank")
 
     def _append(self, n: NoteRow) -> None:
         box = self.query_one("#obs-notes", VerticalScroll)
@@ -362,7 +369,7 @@ class ObservationScreen(Screen[None]):
         line = self.query_one("#note-line", Input)
         line.value = self._raw_of(last)
         line.cursor_position = len(line.value)
-        self.query_one("#obs-mode", Static).update("Editing the last note — Enter saves, Escape cancels")
+        self._say("#obs-mode", "Editing the last note — Enter saves, Escape cancels")
 
     def action_undo_last(self) -> None:
         if not self.shown:
@@ -401,7 +408,7 @@ class ObservationScreen(Screen[None]):
     def _cancel_edit(self) -> None:
         self.editing = None
         self.query_one("#note-line", Input).value = ""
-        self.query_one("#obs-mode", Static).update("")
+        self._say("#obs-mode", "")
 
     def action_leave(self) -> None:
         if self.editing is not None:

@@ -35,6 +35,7 @@ class PreCallScreen(Screen[None]):
     PreCallScreen #skills { height: auto; max-height: 12; }
     PreCallScreen #pc-status { height: auto; padding: 0 1; color: $success; text-style: bold; }
     PreCallScreen #prep Input { margin-bottom: 0; }
+    PreCallScreen .blank { display: none; }
     PreCallScreen #pc-side { width: 44; display: none; border-left: solid $primary; padding: 0 1; }
     PreCallScreen.wide #pc-side { display: block; }
     PreCallScreen.wide #rep-info { display: none; }
@@ -75,21 +76,21 @@ class PreCallScreen(Screen[None]):
             with VerticalScroll(id="pc-form"):
                 yield Label("Rep")
                 yield Select([], prompt="Choose the rep", id="rep")
-                yield Static("", id="rep-error", classes="field-error", markup=False)
+                yield Static("", id="rep-error", classes="field-error blank", markup=False)
                 yield Static("Choose a rep to see their goal and open next steps.", id="rep-info")
                 yield Label("Account (required)")
                 yield Input(placeholder="Customer account", id="account")
-                yield Static("", id="account-error", classes="field-error", markup=False)
+                yield Static("", id="account-error", classes="field-error blank", markup=False)
                 yield Label("Contact")
                 yield Input(placeholder="Who the rep meets", id="contact")
                 yield Label("When")
                 yield Input(placeholder='e.g. "tomorrow 9:30", "fri 2pm", "2026-12-03 14:00"', id="when")
-                yield Static("", id="when-echo", classes="echo", markup=False)
-                yield Static("", id="when-error", classes="field-error", markup=False)
-                yield Label("Kind of call")
+                yield Static("", id="when-echo", classes="echo blank", markup=False)
+                yield Static("", id="when-error", classes="field-error blank", markup=False)
+                yield Label("Kind of call: coaching (rep leads, you observe) or selling (you help sell)")
                 with RadioSet(id="kind"):
-                    yield RadioButton("Coaching (rep leads, you observe)", value=True, id="kind-coaching")
-                    yield RadioButton("Selling (you help sell)", id="kind-selling")
+                    yield RadioButton("Coaching", value=True, id="kind-coaching")
+                    yield RadioButton("Selling", id="kind-selling")
                 yield Label("The rep's objective for the call")
                 yield Input(placeholder="What the rep wants from this call", id="objective")
                 yield Label("Advance planned: minimum")
@@ -100,9 +101,9 @@ class PreCallScreen(Screen[None]):
                 yield Vertical(id="prep")
                 yield Label(f"Skills to observe (at most {MAX_SKILLS}; the goal's by default)")
                 yield SelectionList(id="skills")
-                yield Static("", id="skills-error", classes="field-error", markup=False)
-                yield Static("", id="pc-status", markup=False)
-                yield Static("", id="save-error", classes="field-error", markup=False)
+                yield Static("", id="skills-error", classes="field-error blank", markup=False)
+                yield Static("", id="pc-status", classes="blank", markup=False)
+                yield Static("", id="save-error", classes="field-error blank", markup=False)
             yield VerticalScroll(Static("", id="pc-side-body"), id="pc-side")
         yield Footer()
 
@@ -157,7 +158,7 @@ class PreCallScreen(Screen[None]):
 
     @on(Select.Changed, "#rep")
     def _rep_changed(self, event: Select.Changed) -> None:
-        self.query_one("#rep-error", Static).update("")
+        self._say("#rep-error", "")
         if event.value is Select.NULL or event.value is Select.BLANK:
             self.rep_id = None
             return
@@ -234,24 +235,22 @@ class PreCallScreen(Screen[None]):
     def _parse_when(self, text: str):
         from fieldcoach.dates import DateParseError, parse_when
 
-        echo = self.query_one("#when-echo", Static)
-        err = self.query_one("#when-error", Static)
-        err.update("")
-        echo.update("")
-        echo.remove_class("warn")
+        self._say("#when-error", "")
+        self._say("#when-echo", "")
+        self.query_one("#when-echo", Static).remove_class("warn")
         if not text.strip():
             return None
         try:
             p = parse_when(text, self.app.now(), tz=self.app.tz,
                            dayfirst=self.settings.dayfirst if self.settings else True)
         except DateParseError as exc:
-            err.update(str(exc))
+            self._say("#when-error", str(exc))
             return False
         if p.in_past:
-            echo.update(f"→ {p.describe()}  — that is in the past")
-            echo.add_class("warn")
+            self._say("#when-echo", f"→ {p.describe()}  — that is in the past; check the date")
+            self.query_one("#when-echo", Static).add_class("warn")
         else:
-            echo.update(f"→ {p.describe()}")
+            self._say("#when-echo", f"→ {p.describe()}")
         return p
 
     @on(Input.Changed)
@@ -259,7 +258,7 @@ class PreCallScreen(Screen[None]):
         if event.input.id == "when":
             self._parse_when(event.value)
         elif event.input.id == "account" and event.value.strip():
-            self.query_one("#account-error", Static).update("")
+            self._say("#account-error", "")
         self._queue_draft()
 
     @on(RadioSet.Changed, "#kind")
@@ -270,7 +269,7 @@ class PreCallScreen(Screen[None]):
     @on(SelectionList.SelectedChanged, "#skills")
     def _skills_changed(self) -> None:
         n = len(self.query_one("#skills", SelectionList).selected)
-        self.query_one("#skills-error", Static).update(
+        self._say("#skills-error", 
             f"{n} chosen: keep it to {MAX_SKILLS} (one digit each)." if n > MAX_SKILLS else "")
 
     def _queue_draft(self) -> None:
@@ -298,6 +297,12 @@ class PreCallScreen(Screen[None]):
         except OSError as exc:
             self.notify(f"Could not keep a draft: {escape(str(exc))}", severity="warning")
 
+    def _say(self, selector: str, text) -> None:
+        """Show a message under a field, or hide the line when there is nothing to say."""
+        w = self.query_one(selector, Static)
+        w.update(text)
+        w.set_class(not text, "blank")
+
     def _kind(self) -> str:
         return coaching.SELLING if self.query_one("#kind-selling", RadioButton).value else coaching.COACHING
 
@@ -306,18 +311,18 @@ class PreCallScreen(Screen[None]):
     def _collect(self) -> dict | None:
         ok = True
         if not self.rep_id:
-            self.query_one("#rep-error", Static).update("Choose the rep.")
+            self._say("#rep-error", "Choose the rep.")
             ok = False
         account = self.query_one("#account", Input).value
         if not account.strip():
-            self.query_one("#account-error", Static).update("Account is required.")
+            self._say("#account-error", "Account is required.")
             ok = False
         when = self._parse_when(self.query_one("#when", Input).value)
         if when is False:
             ok = False
         selected = list(self.query_one("#skills", SelectionList).selected)
         if len(selected) > MAX_SKILLS:
-            self.query_one("#skills-error", Static).update(f"Observe at most {MAX_SKILLS} skills.")
+            self._say("#skills-error", f"Observe at most {MAX_SKILLS} skills.")
             ok = False
         if not ok:
             self.notify("Check the fields marked in red.", severity="warning")
@@ -380,7 +385,7 @@ class PreCallScreen(Screen[None]):
         if mode == "observe" and data["scheduled_at"] is None:
             data["scheduled_at"] = self.app.now()
         self._busy = True
-        self.query_one("#save-error", Static).update("")
+        self._say("#save-error", "")
         self._write(data, mode)
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="pc-save")
@@ -416,7 +421,7 @@ class PreCallScreen(Screen[None]):
         self._busy = False
         target = {"account": "#account-error", "skills": "#skills-error", "rep": "#rep-error"}.get(
             field, "#save-error")
-        self.query_one(target, Static).update(message)
+        self._say(target, message)
         self.notify(escape(message), severity="error")
 
     def _written(self, call_id: str, mode: str) -> None:

@@ -43,9 +43,11 @@ async def settle(app, pilot) -> None:
 
 
 async def type_into(pilot, widget: Input, text: str) -> None:
+    """Focus the field and type: the last few characters as real key presses."""
     widget.focus()
     await pilot.pause()
-    await pilot.press(*text)
+    widget.insert_text_at_cursor(text[:-3])
+    await pilot.press(*text[-3:])
 
 
 @pytest.fixture
@@ -98,7 +100,10 @@ async def test_whole_loop(store, db_path, rep):
                  ("buyer late by ten minutes", "plain", None),
                  ("[bold]x[/]", "plain", None)]
         for i, (raw, kind, skill) in enumerate(typed, 1):
-            await pilot.press(*raw)
+            if i == 1:
+                await pilot.press(*raw)
+            else:
+                line.insert_text_at_cursor(raw)
             await pilot.press("enter")
             saved = notes.call_notes(con, obs.call_id)
             assert len(saved) == i, raw
@@ -141,7 +146,8 @@ async def test_whole_loop(store, db_path, rep):
         while fb.step.kind == "answer":
             prompt = fb.step.prompt
             answered += 1
-            await pilot.press(*f"answer {answered}", "enter")
+            fb.query_one("#answer", Input).value = f"answer {answered}"
+            await pilot.press("enter")
             await settle(app, pilot)
             assert f"Step {answered + 1} of {total}" in text_of(fb, "#fb-progress"), prompt
         # the observations came as questions: strengths first
@@ -158,7 +164,8 @@ async def test_whole_loop(store, db_path, rep):
         await pilot.press("ctrl+n")
         await settle(app, pilot)
         while fb.step.kind == "answer":  # keep / stop / start
-            await pilot.press(*"keep asking", "enter")
+            fb.query_one("#answer", Input).value = "keep asking"
+            await pilot.press("enter")
             await settle(app, pilot)
         assert fb.step.kind == "next"
         # next step is required
@@ -166,7 +173,14 @@ async def test_whole_loop(store, db_path, rep):
         await pilot.pause()
         assert "at least one next step" in text_of(fb, "#action-error")
         await type_into(pilot, fb.query_one("#step-action", Input), "Send the pilot plan")
-        await type_into(pilot, fb.query_one("#step-due", Input), "fri")
+        due = fb.query_one("#step-due", Input)
+        await type_into(pilot, due, "someday soon")
+        await pilot.press("enter")  # refused at the field, nothing saved
+        await settle(app, pilot)
+        assert "Could not read" in text_of(fb, "#due-error")
+        assert queries.call_detail(con, obs.call_id, NOW).steps == []
+        due.value = ""
+        await type_into(pilot, due, "fri")
         await pilot.pause()
         assert "Fri 27 Nov 2026" in text_of(fb, "#due-echo")
         await pilot.press("enter")

@@ -1,0 +1,104 @@
+"""Snapshots of the observation screen and the feedback script on demo data, at 80x24
+and 120x36, with a fixed clock so the elapsed time and the feedback delay are stable."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from textual.widgets import Input
+
+from fieldcoach import notes, queries, services
+from fieldcoach.app import FieldcoachApp
+from fieldcoach.demo import write_demo
+from screens.feedback import FeedbackScreen
+from screens.observe import ObservationScreen
+
+FIXED = datetime(2026, 11, 26, 15, 0, tzinfo=timezone.utc)
+SIZES = [(80, 24), (120, 36)]
+
+
+@pytest.fixture
+def demo(store):
+    write_demo(store, calls=40, now=FIXED)
+    return store
+
+
+def _app(db_path) -> FieldcoachApp:
+    return FieldcoachApp(db_path, clock=lambda: FIXED, tz=timezone.utc)
+
+
+async def _settle(app, pilot) -> None:
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    for inp in app.screen.query(Input):
+        inp.cursor_blink = False
+    await pilot.pause()
+
+
+def _observing_call(store) -> str:
+    """A planned demo call, started 12 minutes ago with a few notes."""
+    con = store.con()
+    planned = queries.home_summary(con, FIXED, timezone.utc).upcoming[0]
+    start = FIXED - timedelta(minutes=12, seconds=5)
+    services.start_call(store, planned.id, now=start)
+    ctx = notes.call_context(con, planned.id)
+    for minutes, raw in ((1, "+1 opened with a clear agenda"), (4, "-2 jumped to the demo"),
+                         (7, "? what made you skip the budget question"),
+                         (9, "two people from IT joined [bold]late[/]")):
+        notes.add_note(con, ctx, raw, now=start + timedelta(minutes=minutes))
+    return planned.id
+
+
+def _debrief_call(store) -> str:
+    s = queries.home_summary(store.con(), FIXED, timezone.utc)
+    return next(c.id for c in s.in_progress if c.status == "debrief")
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_observation_screen(snap_compare, demo, db_path, size):
+    call_id = _observing_call(demo)
+    app = _app(db_path)
+
+    async def run_before(pilot) -> None:
+        await _settle(app, pilot)
+        app.push_screen(ObservationScreen(call_id))
+        await _settle(app, pilot)
+        await pilot.press(*"+2 great")
+        await _settle(app, pilot)
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_feedback_script(snap_compare, demo, db_path, size):
+    call_id = _debrief_call(demo)
+    app = _app(db_path)
+
+    async def run_before(pilot) -> None:
+        await _settle(app, pilot)
+        app.push_screen(FeedbackScreen(call_id))
+        await _settle(app, pilot)
+        await _settle(app, pilot)
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+def test_feedback_ratings_step(snap_compare, demo, db_path):
+    call_id = _debrief_call(demo)
+    app = _app(db_path)
+
+    async def run_before(pilot) -> None:
+        await _settle(app, pilot)
+        app.push_screen(FeedbackScreen(call_id))
+        await _settle(app, pilot)
+        await _settle(app, pilot)
+        screen = app.screen
+        while screen.step.kind == "answer":
+            await pilot.press("ctrl+n")
+            await _settle(app, pilot)
+        await pilot.press("4")  # the rep rates the first skill
+        await _settle(app, pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
