@@ -254,7 +254,7 @@ def _fresh(folder: Path, name: str) -> Store:
     return s
 
 
-PROPS = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROPS = settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @PROPS

@@ -29,6 +29,16 @@ def _export_cmd(db: Path, folder: Path) -> list[str]:
     return [sys.executable, "-m", "fieldcoach", "--db", str(db), "export", "--store", str(folder)]
 
 
+CALLS = 1500
+
+
+def _entries(folder: Path) -> int:
+    try:
+        return len(os.listdir(folder))
+    except FileNotFoundError:
+        return 0
+
+
 def _files(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
@@ -38,7 +48,7 @@ def test_sigkill_at_random_points_leaves_no_partial_file_and_a_rerun_completes(t
     store = Store(db)
     store.open()
     bootstrap(store, manager_name="Alex Morgan")
-    write_demo(store, calls=1000, now=FIXED)
+    write_demo(store, calls=CALLS, now=FIXED)
     reference = tmp_path / "reference"
     commands.run_export(store, reference)
     store.close()
@@ -48,9 +58,17 @@ def test_sigkill_at_random_points_leaves_no_partial_file_and_a_rerun_completes(t
     rng = random.Random(os.environ.get("FIELDCOACH_KILL_SEED", 1234))
     started_ok = 0
     for attempt in range(4):
-        proc = subprocess.Popen(_export_cmd(db, folder), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        # Python start-up takes ~0.2 s; spread the kills over start-up, the batches and the end.
-        time.sleep(rng.uniform(0.15, 0.9))
+        # Kill once the calls folder holds k entries (temporary or final), k drawn at random:
+        # start-up, the middle of a batch of temporary files, between renames, the end.
+        k = rng.randrange(0, CALLS + 1000)
+        proc = subprocess.Popen(_export_cmd(db, folder), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        calls_dir = next(folder.glob("*/calls"), None) if folder.exists() else None
+        while proc.poll() is None:
+            if calls_dir is None:
+                calls_dir = next(folder.glob("*/calls"), None) if folder.exists() else None
+            if k == 0 or (calls_dir is not None and _entries(calls_dir) >= k):
+                break
+            time.sleep(0.002)  # polling the folder, not timing anything
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         started_ok += proc.returncode == -signal.SIGKILL
