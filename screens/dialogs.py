@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Footer, Input, Static
 
 DRAFT_EVERY = 0.5  # seconds: a crash costs at most this much typing
 
@@ -70,6 +70,21 @@ class DraftKeeper:
             pass
 
 
+def warm_orm(screen) -> None:
+    """Import the ORM in a thread while the user types into a form, so saving is quick.
+
+    Not done at launch: home stays light (memory and time) until a form needs the ORM.
+    """
+
+    def warm() -> None:
+        try:
+            _ = screen.app.store.engine
+        except Exception:
+            pass
+
+    screen.run_worker(warm, thread=True, exit_on_error=False, group="warm-orm")
+
+
 def show_field_error(screen, field: str, message: str, default: str = "") -> None:
     """Put message under the field (a Static with id `err-<field>`), else notify it."""
     from textual.css.query import NoMatches
@@ -107,9 +122,10 @@ class CaptureDialog(DraftKeeper, ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label("Quick note — Enter saves it to the call in progress, else to the inbox")
+            yield Static("Quick note: Enter saves it to the call in progress, else to the inbox.")
             yield Input(placeholder="+ strength  - to work on  ? question  1-9 skill", id="capture-text")
             yield Static("", id="err-note", classes="field-error", markup=False)
+        yield Footer()
 
     def on_mount(self) -> None:
         inp = self.query_one("#capture-text", Input)
@@ -182,6 +198,7 @@ class ConfirmDialog(ModalScreen[bool]):
             with Horizontal():
                 yield Button("Cancel", id="no")
                 yield Button(self.confirm_label, variant="error", id="yes")
+        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()

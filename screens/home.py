@@ -142,11 +142,20 @@ class HomeScreen(Screen[None]):
         from fieldcoach.db import StoreError
 
         app = self.app
+        observing = None
         try:
             con = app.store.con()
+            if first:
+                # A call left being observed opens before anything else: the manager
+                # reopening the laptop is typing notes at once.
+                from fieldcoach.notes import active_call
+
+                active = active_call(con)
+                if active is not None:
+                    observing = active.id
+                    app.call_from_thread(app.open_call, active.id, "observing")
             summary = queries.home_summary(con, app.now(), app.tz)
             settings = queries.settings(con)
-            observing = next((c.id for c in summary.in_progress if c.status == "observing"), None)
             drafts = len(app.drafts.all()) if first else 0
         except StoreError as exc:
             app.call_from_thread(app.fail_startup, str(exc))
@@ -169,17 +178,6 @@ class HomeScreen(Screen[None]):
             n = data.drafts
             self.notify(f"Recovered {n} unsaved draft{'s' if n != 1 else ''}: open the form to continue "
                         "where you left off.", title="Drafts", timeout=8)
-        if data.observing:
-            self.app.open_call(data.observing, "observing")
-        self.set_timer(1.5, self._warm_orm)
-
-    @work(thread=True, exit_on_error=False, group="warm")
-    def _warm_orm(self) -> None:
-        """Import the ORM off the path to the first keystroke, so the first save is quick."""
-        try:
-            _ = self.app.store.engine
-        except Exception:
-            pass
 
     # --- rendering -------------------------------------------------------------------------
 

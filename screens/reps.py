@@ -15,7 +15,7 @@ from textual.widgets import (
     Button, DataTable, Footer, Header, Input, Label, SelectionList, Static, TextArea,
 )
 
-from screens.dialogs import ConfirmDialog, DraftKeeper, clear_field_errors, show_field_error
+from screens.dialogs import ConfirmDialog, DraftKeeper, clear_field_errors, show_field_error, warm_orm
 from screens.home import WIDE, fmt_day
 
 CADENCE_GAP_DAYS = 14  # a gap longer than two weeks between sessions is called out
@@ -24,11 +24,12 @@ FORM_CSS = """
 {cls} {{ align: center middle; }}
 {cls} > Vertical {{
     width: 90%; max-width: 90; height: auto; max-height: 100%; padding: 0 2;
-    border: thick $accent; background: $surface;
+    border: thick $accent; background: $surface; overflow-y: auto;
 }}
-{cls} .form-buttons {{ height: auto; align-horizontal: right; margin-top: 1; }}
+{cls} .form-buttons {{ height: auto; align-horizontal: right; }}
 {cls} .form-buttons Button {{ margin-left: 2; }}
-{cls} Label {{ margin-top: 1; }}
+{cls} Label {{ margin: 0; color: $text-muted; }}
+{cls} .field-error {{ height: 1; }}
 """
 
 
@@ -54,6 +55,13 @@ class FormScreen(DraftKeeper, ModalScreen[bool]):
         with Horizontal(classes="form-buttons"):
             yield Button("Cancel", id="cancel")
             yield Button("Save (ctrl+s)", variant="primary", id="save")
+
+    def on_mount(self) -> None:
+        warm_orm(self)
+        self.load_form()
+
+    def load_form(self) -> None:  # pragma: no cover - overridden
+        raise NotImplementedError
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "save":
@@ -100,8 +108,9 @@ class RepForm(FormScreen):
             yield Input(id="territory", placeholder="e.g. London North")
             yield Static("", id="err-territory", classes="field-error", markup=False)
             yield from self.compose_buttons()
+        yield Footer()
 
-    def on_mount(self) -> None:
+    def load_form(self) -> None:
         base = {"name": self.rep.name, "role": self.rep.role, "territory": self.rep.territory} \
             if self.rep else {"name": "", "role": "", "territory": ""}
         values = {**base, **(self.saved_draft() or {})}
@@ -159,8 +168,9 @@ class GoalForm(FormScreen):
                                      id="skills")
             yield Static("", id="err-skills", classes="field-error", markup=False)
             yield from self.compose_buttons()
+        yield Footer()
 
-    def on_mount(self) -> None:
+    def load_form(self) -> None:
         base = {"statement": self.goal.statement if self.goal else "",
                 "skills": ",".join(self.goal.skill_ids) if self.goal else ""}
         draft = self.saved_draft()
@@ -233,8 +243,9 @@ class ExpectationsForm(FormScreen):
             yield TextArea(id="items", soft_wrap=True, show_line_numbers=False)
             yield Static("", id="err-expectations", classes="field-error", markup=False)
             yield from self.compose_buttons()
+        yield Footer()
 
-    def on_mount(self) -> None:
+    def load_form(self) -> None:
         base = {"items": "\n".join(self.items)}
         ta = self.query_one("#items", TextArea)
         ta.text = (self.saved_draft() or base).get("items", "")
@@ -294,7 +305,7 @@ class RepsScreen(Screen[None]):
     def on_mount(self) -> None:
         self.sub_title = "Reps & goals"
         self.query_one("#roster", DataTable).add_columns(
-            "Name", "Role", "Territory", "Shared goal", "Last coached", "Open steps")
+            "Name", "Last coached", "Open steps", "Territory", "Role", "Shared goal")
         self.query_one("#roster", DataTable).focus()
 
     def on_screen_resume(self) -> None:
@@ -319,9 +330,9 @@ class RepsScreen(Screen[None]):
         tz = self.app.tz
         for r in reps:
             goal = Text(r.goal) if r.goal else Text("no agreed goal", style="red")
-            table.add_row(Text(r.name), Text(r.role), Text(r.territory), goal,
-                          Text(fmt_day(r.last_coached, tz) if r.last_coached else "never"),
-                          Text(str(r.open_steps)), key=r.id)
+            table.add_row(Text(r.name), Text(fmt_day(r.last_coached, tz) if r.last_coached else "never"),
+                          Text(str(r.open_steps), justify="right"), Text(r.territory), Text(r.role),
+                          goal, key=r.id)
         if reps:
             table.move_cursor(row=min(max(row, 0), len(reps) - 1), animate=False)
         empty = self.query_one("#roster-empty", Static)
@@ -503,10 +514,12 @@ class RepScreen(Screen[None]):
         for st in d.steps:
             due = Text(fmt_day(st.due_at, tz) if st.due_at else "no date")
             if st.overdue:
-                due = Text(f"OVERDUE {fmt_day(st.due_at, tz)}", style="bold red")
+                due = Text(f"overdue {fmt_day(st.due_at, tz)}", style="bold red")
             table.add_row(due, Text(st.owner), Text(st.action), key=st.id)
         table.display = bool(d.steps)
-        self.query_one("#rep-steps-empty", Static).update("" if d.steps else "No open next steps.")
+        empty = self.query_one("#rep-steps-empty", Static)
+        empty.update("" if d.steps else "No open next steps.")
+        empty.display = not d.steps
 
         trend = Text()
         width = max((len(n) for n in d.skill_trend), default=0)

@@ -9,11 +9,14 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual import events
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, Select, Static, Switch, TextArea
 
-from screens.dialogs import DraftKeeper, clear_field_errors, show_field_error
+from screens.dialogs import DraftKeeper, clear_field_errors, show_field_error, warm_orm
+
+WIDE = 110
 
 THEMES = (("Dark", "textual-dark"), ("Light", "textual-light"))
 STAGE_HELP = "stages: self, observations, ratings, kss, next"
@@ -47,13 +50,18 @@ class SettingsScreen(DraftKeeper, Screen[None]):
     PALETTE = (("screen.save", "Save settings", "Save all settings on this screen"),)
     DEFAULT_CSS = """
     SettingsScreen #settings-body { height: 1fr; padding: 0 2; }
-    SettingsScreen Label { margin-top: 1; text-style: bold; }
+    SettingsScreen Label { margin: 0; text-style: bold; }
+    SettingsScreen .field-error { height: 1; }
+    SettingsScreen #settings-cols { height: auto; layout: vertical; }
+    SettingsScreen.wide #settings-cols { layout: horizontal; }
+    SettingsScreen .col { height: auto; }
+    SettingsScreen.wide .col { width: 1fr; padding-right: 2; }
     SettingsScreen .hint { color: $text-muted; }
     SettingsScreen Input { width: 100%; max-width: 80; }
     SettingsScreen #budget_minutes, SettingsScreen #late_minutes { max-width: 20; }
     SettingsScreen TextArea { height: 8; max-width: 110; }
     SettingsScreen #script { height: 12; }
-    SettingsScreen .row { height: auto; margin-top: 1; }
+    SettingsScreen .row { height: auto; margin: 0 0 1 0; }
     SettingsScreen .row Label { margin: 1 1 0 0; }
     SettingsScreen Select { max-width: 30; }
     """
@@ -64,38 +72,45 @@ class SettingsScreen(DraftKeeper, Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with VerticalScroll(id="settings-body"):
-            yield Label("Your name (the coach)")
-            yield Input(id="name", placeholder="e.g. Alex Morgan")
-            yield Static("", id="err-name", classes="field-error", markup=False)
-            yield Label("Coaching budget, minutes per week")
-            yield Input(id="budget_minutes", type="text", placeholder="120")
-            yield Static("", id="err-budget_minutes", classes="field-error", markup=False)
-            yield Label("Feedback is late after (minutes from the end of the call)")
-            yield Input(id="late_minutes", placeholder="30")
-            yield Static("", id="err-late_minutes", classes="field-error", markup=False)
-            yield Label("Team store folder (synced folder shared with your team)")
-            yield Input(id="store_dir", placeholder="e.g. ~/OneDrive/Sales coaching")
-            yield Static("", id="err-store_dir", classes="field-error", markup=False)
-            with Horizontal(classes="row"):
-                yield Label("Dates day first (3/12 = 3 December)")
-                yield Switch(id="dayfirst", value=True)
-            with Horizontal(classes="row"):
-                yield Label("Theme")
-                yield Select(THEMES, id="theme", allow_blank=False, value="textual-dark")
-            yield Label("Skill catalogue (one skill per line)")
-            yield TextArea(id="skills", show_line_numbers=False)
-            yield Static("", id="err-skills", classes="field-error", markup=False)
-            yield Label("Feedback script (one question per line, “stage: question”)")
-            yield Static(STAGE_HELP + " — the rep's self-assessment comes first.", classes="hint")
-            yield TextArea(id="script", show_line_numbers=False, soft_wrap=True)
-            yield Static("", id="err-script", classes="field-error", markup=False)
-            yield Static("ctrl+s saves · Escape goes back without saving", classes="hint")
+        with VerticalScroll(id="settings-body"), Vertical(id="settings-cols"):
+            with Vertical(classes="col"):
+                yield Label("Your name (the coach)")
+                yield Input(id="name", placeholder="e.g. Alex Morgan")
+                yield Static("", id="err-name", classes="field-error", markup=False)
+                yield Label("Coaching budget, minutes per week")
+                yield Input(id="budget_minutes", type="text", placeholder="120")
+                yield Static("", id="err-budget_minutes", classes="field-error", markup=False)
+                yield Label("Feedback is late after (minutes from the end of the call)")
+                yield Input(id="late_minutes", placeholder="30")
+                yield Static("", id="err-late_minutes", classes="field-error", markup=False)
+                yield Label("Team store folder (synced folder shared with your team)")
+                yield Input(id="store_dir", placeholder="e.g. ~/OneDrive/Sales coaching")
+                yield Static("", id="err-store_dir", classes="field-error", markup=False)
+                with Horizontal(classes="row"):
+                    yield Label("Dates day first (3/12 = 3 December)")
+                    yield Switch(id="dayfirst", value=True)
+                with Horizontal(classes="row"):
+                    yield Label("Theme")
+                    yield Select(THEMES, id="theme", allow_blank=False, value="textual-dark")
+            with Vertical(classes="col"):
+                yield Label("Skill catalogue (one skill per line)")
+                yield TextArea(id="skills", show_line_numbers=False)
+                yield Static("", id="err-skills", classes="field-error", markup=False)
+                yield Label("Feedback script (one question per line, “stage: question”)")
+                yield Static(STAGE_HELP + " — the rep's self-assessment comes first.", classes="hint")
+                yield TextArea(id="script", show_line_numbers=False, soft_wrap=True)
+                yield Static("", id="err-script", classes="field-error", markup=False)
+                yield Static("ctrl+s saves · Escape goes back without saving", classes="hint")
         yield Footer()
 
     def on_mount(self) -> None:
         self.sub_title = "Settings"
+        self.set_class(self.app.size.width >= WIDE, "wide")
+        warm_orm(self)
         self._load()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(event.size.width >= WIDE, "wide")
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="settings")
     def _load(self) -> None:
