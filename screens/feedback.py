@@ -448,7 +448,7 @@ class FeedbackScreen(Screen[None]):
         self._save_draft()
         if self.step is not None and self.step.kind != RECAP:
             self.notify("Answers so far are saved; resume the debrief from home.")
-        self.app.action_go_home() if len(self.app.screen_stack) > 2 else self.app.pop_screen()
+        self.app.action_go_home()
 
     # --- writes (thread workers) ----------------------------------------------------------
 

@@ -416,7 +416,7 @@ class ObservationScreen(Screen[None]):
             return
         self._save_draft()
         self.notify("The call is still in progress; resume it from home.")
-        self.app.pop_screen()
+        self.app.action_go_home()
 
     def action_end_call(self) -> None:
         if self._ending:

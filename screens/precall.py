@@ -432,7 +432,7 @@ class PreCallScreen(Screen[None]):
         elif mode == "done":
             status.update("Selling call logged as done.")
             self.notify("Selling call logged as done")
-            self.app.pop_screen()
+            self.app.action_go_home()
         elif self.saved_kind == coaching.SELLING:
             status.update("Selling call planned. ctrl+l logs it as done; Escape goes home.")
             self.notify("Selling call planned")

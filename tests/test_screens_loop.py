@@ -251,6 +251,11 @@ async def test_bad_date_shows_message_and_saves_nothing(store, db_path, rep):
         assert con.execute("SELECT count(*) FROM call").fetchone()[0] == 0
         assert "Could not read" in text_of(pc, "#when-error")
         assert app.screen is pc
+        pc.query_one("#when", Input).value = "yesterday 9:00"
+        await pilot.pause()
+        assert "Wed 25 Nov 2026, 09:00" in text_of(pc, "#when-echo")
+        assert "in the past" in text_of(pc, "#when-echo")
+        assert not pc.query_one("#when-error", Static).display
 
 
 async def test_empty_account_is_refused_at_the_field(store, db_path, rep):
