@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -127,22 +128,36 @@ def _inspect(path: Path) -> tuple[int, int, int]:
     from urllib.parse import quote
 
     quoted = quote(str(path.absolute()))
-    if Path(f"{path}-wal").exists():
-        uri = f"file:{quoted}?mode=ro"
-    else:
-        uri = f"file:{quoted}?mode=ro&immutable=1"
-    try:
-        con = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    last: sqlite3.DatabaseError | None = None
+    for _attempt in range(3):
+        wal = Path(f"{path}-wal").exists()
+        before = _stamp(path)
         try:
-            version = con.execute("PRAGMA user_version").fetchone()[0]
-            app_id = con.execute("PRAGMA application_id").fetchone()[0]
-            tables = con.execute("SELECT count(*) FROM sqlite_master WHERE type='table'").fetchone()[0]
-        finally:
-            con.close()
-    except sqlite3.DatabaseError as exc:
-        raise StoreError(f"{path} is damaged or not a database ({exc}); left untouched") from exc
-    return version, app_id, tables
+            con = sqlite3.connect(f"file:{quoted}?mode=ro" + ("" if wal else "&immutable=1"), uri=True,
+                                  timeout=BUSY_TIMEOUT_MS / 1000)
+            try:
+                version = con.execute("PRAGMA user_version").fetchone()[0]
+                app_id = con.execute("PRAGMA application_id").fetchone()[0]
+                tables = con.execute("SELECT count(*) FROM sqlite_master WHERE type='table'").fetchone()[0]
+            finally:
+                con.close()
+            return version, app_id, tables
+        except sqlite3.DatabaseError as exc:
+            last = exc
+            # The immutable read takes no lock: a failure while another instance was
+            # writing (the file changed under us) is retried; a still file is damaged.
+            if wal or _stamp(path) == before:
+                break
+            time.sleep(0.05)
+    raise StoreError(f"{path} is damaged or not a database ({last}); left untouched") from last
 
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns
 
 def _configure(con: sqlite3.Connection) -> None:
     con.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -152,7 +167,6 @@ def _configure(con: sqlite3.Connection) -> None:
         con.execute("PRAGMA journal_mode = DELETE")
     # WAL + NORMAL: a commit survives the process being killed (not a power cut).
     con.execute("PRAGMA synchronous = NORMAL")
-
 
 def connect(path: Path | str, *, migrate: bool = True) -> sqlite3.Connection:
     """Open (creating if needed) the fieldcoach database at path.
@@ -201,7 +215,6 @@ def connect(path: Path | str, *, migrate: bool = True) -> sqlite3.Connection:
     _chmod_private(path)
     return con
 
-
 def migrate_forward(con: sqlite3.Connection) -> int:
     """Apply the missing upgrade steps in one transaction; returns the final version."""
     version = con.execute("PRAGMA user_version").fetchone()[0]
@@ -222,13 +235,11 @@ def migrate_forward(con: sqlite3.Connection) -> int:
         con.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     return SCHEMA_VERSION
 
-
 def _split(script: str) -> Iterator[str]:
     # executescript() would COMMIT our transaction; run statements one by one instead.
     for part in script.split(";"):
         if part.strip():
             yield part
-
 
 @contextmanager
 def transaction(con: sqlite3.Connection, what: str = "the change") -> Iterator[sqlite3.Connection]:

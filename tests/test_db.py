@@ -248,3 +248,25 @@ def test_existing_loose_file_is_tightened(db_path):
     db_path.chmod(0o644)
     db.connect(db_path).close()
     assert stat.S_IMODE(db_path.stat().st_mode) == 0o600
+
+
+def test_newer_version_still_in_the_wal_is_refused(db_path):
+    """Another instance has the file open and its change is not checkpointed yet."""
+    populated(db_path)
+    other = sqlite3.connect(db_path, isolation_level=None)
+    other.execute("PRAGMA user_version = 99")
+    assert Path(f"{db_path}-wal").exists()
+    try:
+        with pytest.raises(StoreError, match="newer"):
+            db.connect(db_path)
+    finally:
+        other.close()
+
+
+def test_open_while_another_instance_writes(db_path):
+    first = db.connect(db_path)
+    notes.add_note(first, None, "one")
+    second = db.connect(db_path)  # -wal present: the locked read path
+    assert [n.text for n in notes.inbox(second)] == ["one"]
+    first.close()
+    second.close()

@@ -116,8 +116,11 @@ def test_notes_survive_sigkill_at_random_points(tmp_path):
             reported.append(line.decode().strip())
             got += 1
         os.kill(p.pid, signal.SIGKILL)
-        rest, _ = p.communicate(timeout=30)
-        assert p.returncode == -signal.SIGKILL
+        # Read the rest through the same buffered reader (communicate() would bypass what
+        # readline() already buffered).
+        rest = p.stdout.read()
+        p.stderr.read()
+        assert p.wait(timeout=30) == -signal.SIGKILL
         # Every complete line printed before the kill is a committed note.
         for line in rest.decode().split("\n")[:-1]:
             reported.append(line.strip())
