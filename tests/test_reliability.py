@@ -189,3 +189,39 @@ def test_cli_note_on_a_full_disk_prints_one_line(tmp_path):
     assert res.returncode == 1
     assert "Traceback" not in res.stderr
     assert res.stderr.count("\n") == 1 and "disk is full" in res.stderr
+
+
+def test_orm_write_on_a_locked_file_is_a_clear_message(store):
+    from sqlalchemy import event
+
+    @event.listens_for(store.engine, "connect")
+    def _short(dbapi_con, _rec):
+        dbapi_con.execute("PRAGMA busy_timeout = 50")
+
+    blocker = sqlite3.connect(store.path, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(StoreError, match="busy") as info:
+            services.add_rep(store, "Priya")
+        assert "\n" not in str(info.value)
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    event.remove(store.engine, "connect", _short)
+    services.add_rep(store, "Priya")
+    assert [r.name for r in queries.list_reps(store.con())] == ["Priya"]
+
+
+def test_read_only_file_after_opening_gives_a_clear_message(db_path):
+    """The file turns read-only under a running instance (e.g. a sync client locks it)."""
+    con = db.connect(db_path)
+    notes.add_note(con, None, "before")
+    con.close()
+    ro = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, isolation_level=None)
+    try:
+        with pytest.raises(StoreError, match="read-only.*note was not saved"):
+            with db.transaction(ro, "the note"):
+                ro.execute("INSERT INTO sync_state VALUES ('k', 'v')")
+    finally:
+        ro.close()
+    assert [n.text for n in notes.inbox(db.connect(db_path))] == ["before"]
