@@ -295,8 +295,8 @@ class FeedbackScreen(Screen[None]):
             due = s.due_at.astimezone(tz).strftime("%a %d %b") if s.due_at else "no date"
             t.append("✓ ", style="green bold")
             t.append(f"{'Rep' if s.owner == 'rep' else 'Manager'}: ", style="bold")
-            t.append(s.action)
-            t.append(f" — by {due}\n", style="dim")
+            t.append(s.action + " ")
+            t.append(f"— by {due}\n", style="dim")
         return t
 
     # --- typing ---------------------------------------------------------------------------
@@ -565,7 +565,7 @@ class FeedbackScreen(Screen[None]):
         self.recap_plain = recap_text(detail, self.app.tz, stages)
         self.recap_md = recap_markdown(detail, self.app.tz, stages)
         for w in self.query("#recap-text"):
-            w.update(self.recap_plain)
+            w.update(Text(self.recap_plain))
         self.query_one("#fb-progress", Static).update(
             f"Step {len(self.steps)} of {len(self.steps)} · Recap — the debrief is done")
         self.refresh_bindings()

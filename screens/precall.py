@@ -199,8 +199,8 @@ class PreCallScreen(Screen[None]):
                 due = s.due_at.astimezone(tz).strftime("%a %d %b") if s.due_at else "no date"
                 t.append("  • ")
                 t.append(f"{'rep' if s.owner == 'rep' else 'manager'}: ", style="italic")
-                t.append(s.action)
-                t.append(f" — {due}" + (" (overdue)" if s.overdue else ""),
+                t.append(s.action + " ")
+                t.append(f"— {due}" + (" (overdue)" if s.overdue else ""),
                          style="red" if s.overdue else "dim")
                 t.append("\n")
         else:

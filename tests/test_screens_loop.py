@@ -311,3 +311,61 @@ async def test_done_call_opens_on_the_recap(store, db_path, rep):
         fb = app.screen
         assert isinstance(fb, FeedbackScreen) and fb.step.kind == "recap"
         assert "Book the CFO" in text_of(fb, "#recap-text")
+
+
+async def test_private_toggle_edit_cancel_and_focus_kept(store, db_path, rep):
+    con = store.con()
+    call_id = services.plan_call(store, rep_id=rep, account="Acme")
+    app = FieldcoachApp(db_path, clock=Clock(NOW), tz=timezone.utc)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(app, pilot)
+        app.push_screen(ObservationScreen(call_id))
+        await settle(app, pilot)
+        obs = app.screen
+        line = obs.query_one("#note-line", Input)
+        line.insert_text_at_cursor("1 looked at the clock")
+        await pilot.press("enter")
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert notes.call_notes(con, call_id)[0].private is True
+        assert "(private)" in screen_text(obs)
+        # clicking elsewhere never takes the focus off the note line
+        await pilot.click("#obs-notes")
+        await pilot.pause()
+        assert app.focused is line
+        # Escape while editing cancels the edit and stays on the screen
+        await pilot.press("ctrl+e")
+        assert line.value == "1 looked at the clock"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is obs and line.value == ""
+        assert notes.call_notes(con, call_id)[0].text == "looked at the clock"
+        assert obs.has_class("wide")  # side panel at 120 columns
+
+
+async def test_feedback_answer_draft_is_recovered(store, db_path, rep):
+    con = store.con()
+    call_id = services.plan_call(store, rep_id=rep, account="Acme")
+    services.start_call(store, call_id, now=NOW)
+    services.end_call(store, call_id, now=NOW + timedelta(minutes=20))
+    app = FieldcoachApp(db_path, clock=Clock(NOW + timedelta(minutes=25)), tz=timezone.utc)
+    app.drafts.save(f"answer:{call_id}:0", {"answer": "it ended with a maybe"})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.open_call(call_id, "debrief")
+        await settle(app, pilot)
+        await settle(app, pilot)
+        fb = app.screen
+        assert fb.query_one("#answer", Input).value == "it ended with a maybe"
+        assert "5 min after the call" in text_of(fb, "#fb-delay")
+        assert "late" not in text_of(fb, "#fb-delay")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        answers = queries.call_detail(con, call_id, NOW).answers
+        assert [(a.question, a.answer, a.by) for a in answers] == [
+            ("How did the call end?", "it ended with a maybe", "rep")]
+        assert app.drafts.get(f"answer:{call_id}:0") is None
+        # back shows the saved answer
+        await pilot.press("ctrl+b")
+        await settle(app, pilot)
+        assert fb.query_one("#answer", Input).value == "it ended with a maybe"
