@@ -7,7 +7,6 @@ the command line share one behaviour.
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -57,9 +56,8 @@ def run_import(store: Store, paths: Sequence[str | Path]) -> ImportResult:
 
 
 def export_summary(r: ExportResult) -> str:
-    line = (f"{len(r.written)} written, {r.unchanged} unchanged, {r.deleted} deleted, "
+    return (f"{len(r.written)} written, {r.unchanged} unchanged, {r.deleted} deleted, "
             f"{len(r.conflicts)} kept newer in the store")
-    return line
 
 
 def import_summary(r: ImportResult) -> str:
@@ -132,4 +130,4 @@ def import_(store: Store, paths: Sequence[str]) -> int:
 
 
 __all__ = ["schema", "export", "import_", "run_export", "run_import", "export_summary",
-           "import_summary", "os"]
+           "import_summary"]
