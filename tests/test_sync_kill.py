@@ -60,7 +60,7 @@ def test_sigkill_at_random_points_leaves_no_partial_file_and_a_rerun_completes(t
     for attempt in range(3):
         # Kill once the calls folder holds k entries (temporary or final), k drawn at random:
         # start-up, the middle of a batch of temporary files, between renames, the end.
-        k = rng.randrange(0, 2 * CALLS)
+        k = rng.randrange(0, CALLS)
         proc = subprocess.Popen(_export_cmd(db, folder), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         calls_dir = next(folder.glob("*/calls"), None) if folder.exists() else None
         while proc.poll() is None:
