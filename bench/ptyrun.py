@@ -41,7 +41,21 @@ class Launch:
     keys_s: float | None         # launch -> typed text echoed (None if not asked or not seen)
     maxrss_kb: int               # peak resident set of the child (ru_maxrss)
     error: str | None = None     # why ready/keys were not reached
+    cpu_ready_s: float | None = None  # CPU time (user+sys) the child had used when ready (/proc)
     tail: str = ""               # last plain text seen (for diagnosis)
+
+
+_TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """user+sys CPU time of a live process (Linux /proc), less sensitive to machine load than wall time."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            fields = fh.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / _TICK
+    except (OSError, IndexError, ValueError):
+        return None
 
 
 def _winsize(fd: int, cols: int, rows: int) -> None:
@@ -64,7 +78,7 @@ def launch(argv: list[str], marker: str, *, type_text: str | None = None, size: 
     for k in ("TEXTUAL", "TEXTUAL_DEVTOOLS_PORT", "NO_COLOR"):
         child_env.pop(k, None)
     buf = bytearray()
-    ready_s = keys_s = None
+    ready_s = keys_s = cpu_ready = None
     error = None
     t0 = time.perf_counter()
     err = open(stderr_path, "wb") if stderr_path else None  # e.g. for -X importtime
@@ -106,6 +120,7 @@ def launch(argv: list[str], marker: str, *, type_text: str | None = None, size: 
                 pos = plain.find(needle)
                 if pos >= 0:
                     ready_s = t - t0
+                    cpu_ready = cpu_seconds(proc.pid)
                     if not typed_needle:
                         break
                     typed_from = len(plain)
@@ -126,7 +141,7 @@ def launch(argv: list[str], marker: str, *, type_text: str | None = None, size: 
         tail = strip_ansi(buf.decode("utf-8", "replace"))[-400:]
         maxrss = _quit(proc, master, exited)
         os.close(master)
-    return Launch(ready_s, keys_s, maxrss, error, tail)
+    return Launch(ready_s, keys_s, maxrss, error=error, tail=tail, cpu_ready_s=cpu_ready)
 
 
 def _quit(proc: subprocess.Popen, master: int, exited: bool) -> int:

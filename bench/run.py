@@ -97,6 +97,9 @@ def percentile(xs: list[float], p: float) -> float | None:
     return s[int(k)]
 
 
+DIAG: list[str] = []  # printed under the table: context for reading the figures
+
+
 def log(msg: str) -> None:
     print(f"  · {msg}", file=sys.stderr, flush=True)
 
@@ -185,13 +188,18 @@ def launch_figures(args, home_db: Path, obs_db: Path) -> list[Figure]:
             res[name].append(r)
             if r.ready_s is None:  # not drawn at all: no point waiting again
                 dead[name] = f"{r.error}; last text: {' '.join(r.tail.split())[-120:]!r}"
-            log(f"launch {name} run {i + 1}: ready {_s(r.ready_s)} keys {_s(r.keys_s)} "
+            log(f"launch {name} run {i + 1}: ready {_s(r.ready_s)} (cpu {_s(r.cpu_ready_s)}) keys {_s(r.keys_s)} "
                 f"maxrss {r.maxrss_kb / 1024:.0f} MiB {r.error or ''}")
 
     def med(name: str, attr: str) -> float | None:
         return median([getattr(r, attr) for r in res[name] if getattr(r, attr) is not None])
 
     hello_ready, hello_keys = med("hello", "ready_s"), med("hello", "keys_s")
+    cpu = {k: med(k, "cpu_ready_s") for k in res}
+    if cpu["hello"]:
+        DIAG.append("CPU time used by the process when ready (user+sys from /proc, medians; less sensitive to "
+                    "machine load than wall time): " + ", ".join(
+                        f"{k} {v:.2f}s ({v / cpu['hello']:.2f}x hello)" for k, v in cpu.items() if v))
     hello_mem = med("hello", "maxrss_kb")
     figs = []
     note_keys = med("note", "keys_s")
@@ -419,18 +427,24 @@ def main(argv: list[str] | None = None) -> int:
 
     rows = table(figs)
     print(render_text(rows))
-    print("how: launch = whole process in a pseudo-terminal (TERM=xterm-256color, 100x30), timed from spawn "
-          "until the text is drawn (ANSI sequences stripped from the output): hello world shows "
-          f"{hello.MARKER!r}; home {args.home_marker!r}; note line {args.note_marker!r} on a copy with one call "
-          f"observing, then {TYPED!r} is typed and 'accepting keys' is when it is drawn (hello echoes it too). "
-          f"Memory = child's ru_maxrss (os.wait4) after ctrl+q, home and hello kept open {args.settle:g}s after ready "
-          "(background work such as an ORM warm-up counts). Note save = notes.add_note in process "
-          "(parse + insert + commit) vs a plain INSERT + COMMIT of the same row. Export = whole processes "
-          "`fieldcoach export --store DIR --full` into an empty folder vs bench/baseline_export.py (sqlite3 + json, "
-          "byte-identical documents, same temp file + one syncfs + rename); no-change = a second `export --store DIR` on that folder. "
-          "* = the bench's own target (not PRODUCT.md section 6).")
+    how = ("How: launch = whole process in a pseudo-terminal (TERM=xterm-256color, 100x30), timed from spawn until "
+           "the text is drawn (ANSI sequences stripped from the output): hello world shows "
+           f"{hello.MARKER!r}; home {args.home_marker!r}; note line {args.note_marker!r} on a copy with one call "
+           f"observing, then {TYPED!r} is typed and 'accepting keys' is when it is drawn (hello echoes it too). "
+           f"Memory = child's ru_maxrss (os.wait4) after ctrl+q, home and hello kept open {args.settle:g}s after ready "
+           "(background work such as an ORM warm-up counts). Note save = notes.add_note in process "
+           "(parse + insert + commit) vs a plain INSERT + COMMIT of the same row. Export = whole processes "
+           "`fieldcoach export --store DIR --full` into an empty folder vs bench/baseline_export.py (sqlite3 + json, "
+           "byte-identical documents, same temp file + one syncfs + rename); no-change = a second "
+           "`export --store DIR` on that folder. * = the bench's own target (not PRODUCT.md section 6).")
+    import textwrap
+
+    print(textwrap.fill(how, 110))
     if check:
-        print(f"export documents: {check}")
+        DIAG.append(f"export documents: {check}")
+    DIAG.append(f"load average at the end: {os.getloadavg()[0]:.2f}")
+    for line in DIAG:
+        print(line)
     if args.markdown:
         args.markdown.write_text(f"Machine: {machine()}\n\n{render_markdown(rows)}\n")
     return 0
