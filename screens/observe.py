@@ -53,6 +53,22 @@ def note_line(n: NoteRow, skill_names: dict[str, str]) -> Text:
     return t
 
 
+class NoteLine(Input):
+    """The note line: a pasted block of text is kept whole, its lines joined by spaces
+    (a plain Input keeps only the first line of a paste)."""
+
+    def _on_paste(self, event) -> None:
+        if event.text:
+            text = " ".join(part.strip() for part in event.text.splitlines() if part.strip())
+            selection = self.selection
+            if selection.is_empty:
+                self.insert_text_at_cursor(text)
+            else:
+                self.replace(text, *selection)
+        event.prevent_default()  # not Input's own handler as well
+        event.stop()
+
+
 class EndCallDialog(ModalScreen[bool]):
     """Confirm ending the observation (the feedback script starts right after)."""
 
@@ -152,7 +168,7 @@ class ObservationScreen(Screen[None]):
                 with VerticalScroll(id="obs-notes"):
                     yield Static("No notes yet.", id="obs-empty")
                 yield Static("", id="obs-mode", classes="blank")
-                yield Input(placeholder="Type a note, Enter saves  (+ strength  - work on  ? ask  1-9 skill)",
+                yield NoteLine(placeholder="Type a note, Enter saves  (+ strength  - work on  ? ask  1-9 skill)",
                             id="note-line")
                 yield Static("", id="note-error", classes="field-error blank", markup=False)
                 yield Static("", id="obs-legend")

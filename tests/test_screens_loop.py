@@ -369,3 +369,22 @@ async def test_feedback_answer_draft_is_recovered(store, db_path, rep):
         await pilot.press("ctrl+b")
         await settle(app, pilot)
         assert fb.query_one("#answer", Input).value == "it ended with a maybe"
+
+
+async def test_pasted_lines_are_kept_whole(store, db_path, rep):
+    from textual import events
+
+    con = store.con()
+    call_id = services.plan_call(store, rep_id=rep, account="Acme")
+    app = FieldcoachApp(db_path, clock=Clock(NOW), tz=timezone.utc)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.push_screen(ObservationScreen(call_id))
+        await settle(app, pilot)
+        line = app.screen.query_one("#note-line", Input)
+        line.post_message(events.Paste("- buyer asked about price\nrep answered at once\n"))
+        await pilot.pause()
+        assert line.value == "- buyer asked about price rep answered at once"
+        await pilot.press("enter")
+        n = notes.call_notes(con, call_id)[0]
+        assert (n.kind, n.text) == ("improve", "buyer asked about price rep answered at once")
