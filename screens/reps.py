@@ -558,9 +558,9 @@ class RepScreen(Screen[None]):
             sess.append("  ")
             sess.append(s.call.account)
             if s.gap_days is not None and s.gap_days > CADENCE_GAP_DAYS:
-                sess.append(f"  gap {s.gap_days} days", style="bold red")
+                sess.append(f"  after {s.gap_days} days: gap", style="bold red")
             elif s.gap_days is not None:
-                sess.append(f"  +{s.gap_days} d", style="dim")
+                sess.append(f"  after {s.gap_days} days", style="dim")
             sess.append("\n")
         sess.rstrip()
         self.query_one("#rep-sessions", Static).update(

@@ -166,3 +166,47 @@ async def test_corrupt_database_fails_startup(tmp_path):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
     assert app.startup_error and app.return_code == 1
+
+
+async def test_escape_goes_back_everywhere_but_home(store, db_path):
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert type(app.screen).__name__ == "HomeScreen"
+        await pilot.press("r")
+        await settle(app, pilot)
+        assert type(app.screen).__name__ == "RepsScreen"
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert type(app.screen).__name__ == "HomeScreen"
+
+
+async def test_enter_resumes_the_call_waiting_for_debrief(store, db_path):
+    rep = services.add_rep(store, "Priya Shah")
+    call = services.plan_call(store, rep_id=rep, account="Acme")
+    services.start_call(store, call, now=FIXED - timedelta(minutes=90))
+    services.end_call(store, call, now=FIXED - timedelta(minutes=40))
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert "40m LATE" in screen_text(app)
+        app.screen.query_one("#in-progress").focus()
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert type(app.screen).__name__ == "FeedbackScreen"
+
+
+async def test_command_palette_reaches_screens(store, db_path):
+    app = make_app(db_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Settings")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert type(app.screen).__name__ == "SettingsScreen"

@@ -153,6 +153,9 @@ async def test_rep_page_shows_history_trends_and_steps(store, db_path):
             assert f"{detail.accuracy_trend[-1]:.1f}" in text
         for st in detail.steps:
             assert st.action in text
+        for s in detail.sessions:             # gaps in cadence are called out
+            if s.gap_days is not None and s.gap_days > 14:
+                assert f"#{s.number}" in text and f"after {s.gap_days} days: gap" in text
 
 
 async def test_expectations_and_step_done_on_rep_page(store, db_path):
