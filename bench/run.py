@@ -183,7 +183,11 @@ def launch_figures(args, home_db: Path, obs_db: Path) -> list[Figure]:
         for name, argv, marker in (order if i % 2 == 0 else order[::-1]):
             if name in dead:
                 continue
-            r = launch(argv, marker, type_text=TYPED if name != "home" else None, timeout=args.timeout,
+            # a fresh text each run, and no draft left by an earlier run, so an echo is this run's echo
+            shutil.rmtree(obs_db.parent / f".{obs_db.name}.drafts", ignore_errors=True)
+            shutil.rmtree(home_db.parent / f".{home_db.name}.drafts", ignore_errors=True)
+            typed = f"{TYPED}{chr(97 + i % 26)}"
+            r = launch(argv, marker, type_text=typed if name != "home" else None, timeout=args.timeout,
                        cwd=str(ROOT), settle=args.settle if name != "note" else 0.0)
             res[name].append(r)
             if r.ready_s is None:  # not drawn at all: no point waiting again
