@@ -25,7 +25,7 @@ test: $(TEST_STAMP)
 	$(BIN)/python -m pytest -n 2 -q
 
 bench: $(TEST_STAMP)
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py --markdown bench/.cache/bench.md $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache
