@@ -450,6 +450,7 @@ def main(argv: list[str] | None = None) -> int:
     for line in DIAG:
         print(line)
     if args.markdown:
+        args.markdown.parent.mkdir(parents=True, exist_ok=True)
         args.markdown.write_text(f"Machine: {machine()}\n\n{render_markdown(rows)}\n")
     return 0
 
