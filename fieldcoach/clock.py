@@ -16,9 +16,41 @@ def utcnow() -> datetime:
 
 
 def local_tz() -> tzinfo:
+    """The machine's zone as a real zone (ZoneInfo from TZ or /etc/localtime), so weeks in
+    summer and winter each get their own offset; a fixed offset of today only as a fallback."""
+    zone = _named_local_zone()
+    if zone is not None:
+        return zone
     tz = datetime.now().astimezone().tzinfo
     assert tz is not None
     return tz
+
+
+def _named_local_zone() -> tzinfo | None:
+    import os
+    from zoneinfo import ZoneInfo
+
+    key = os.environ.get("TZ")
+    if key is None:
+        try:
+            target = os.path.realpath("/etc/localtime")
+        except OSError:
+            return None
+        if "zoneinfo/" not in target:
+            return None
+        key = target.split("zoneinfo/", 1)[1]
+    key = key.lstrip(":")
+    if not key:
+        return None
+    try:
+        zone = ZoneInfo(key)
+    except (KeyError, ValueError, OSError):  # a POSIX rule such as "EST5" or an unknown name
+        return None
+    # Trust the name only if it agrees with what the C library uses right now.
+    now = datetime.now(UTC)
+    if now.astimezone(zone).utcoffset() != now.astimezone().utcoffset():
+        return None
+    return zone
 
 
 def to_db(value: datetime | None) -> str | None:

@@ -122,3 +122,30 @@ def test_written_under_one_tz_read_under_another(tmp_path):
                          capture_output=True, text=True)
     assert res.returncode == 0, res.stderr
     assert res.stdout.strip() == "ok 2026-07-01T07:15:30.654321+00:00"
+
+
+@pytest.mark.parametrize("tzname,summer_monday_utc", [
+    ("Europe/London", datetime(2026, 6, 28, 23, 0, tzinfo=timezone.utc)),
+    ("America/New_York", datetime(2026, 6, 29, 4, 0, tzinfo=timezone.utc)),
+    ("UTC", datetime(2026, 6, 29, 0, 0, tzinfo=timezone.utc))])
+def test_local_zone_follows_dst_for_weeks_far_from_today(monkeypatch, tzname, summer_monday_utc):
+    monkeypatch.setenv("TZ", tzname)
+    time.tzset()
+    try:
+        tz = clock.local_tz()
+        # The start of a summer week is local midnight in summer time, whatever today is.
+        assert clock.week_start(datetime(2026, 7, 1, 12, 0, tzinfo=timezone.utc)) == summer_monday_utc
+        assert clock.week_start(datetime(2026, 7, 1, 12, 0, tzinfo=timezone.utc), tz) == summer_monday_utc
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+def test_posix_tz_string_falls_back_to_a_fixed_offset(monkeypatch):
+    monkeypatch.setenv("TZ", "XYZ-3")
+    time.tzset()
+    try:
+        assert clock.local_tz().utcoffset(None) == timedelta(hours=3)
+    finally:
+        monkeypatch.undo()
+        time.tzset()
