@@ -236,10 +236,18 @@ def migrate_forward(con: sqlite3.Connection) -> int:
     return SCHEMA_VERSION
 
 def _split(script: str) -> Iterator[str]:
-    # executescript() would COMMIT our transaction; run statements one by one instead.
+    """Statements one by one (executescript() would COMMIT our transaction). A ';' inside a
+    string literal or a trigger body does not end a statement: sqlite decides when one is
+    complete."""
+    buf = ""
     for part in script.split(";"):
-        if part.strip():
-            yield part
+        buf += part + ";"
+        if sqlite3.complete_statement(buf):
+            if buf.strip(" \t\r\n;"):
+                yield buf
+            buf = ""
+    if buf.strip(" \t\r\n;"):
+        raise ValueError(f"incomplete SQL statement in a migration step: {buf.strip()[:60]!r}")
 
 @contextmanager
 def transaction(con: sqlite3.Connection, what: str = "the change") -> Iterator[sqlite3.Connection]:

@@ -270,3 +270,32 @@ def test_open_while_another_instance_writes(db_path):
     assert [n.text for n in notes.inbox(second)] == ["one"]
     first.close()
     second.close()
+
+
+V2_TRICKY = """
+ALTER TABLE rep ADD COLUMN motto TEXT NOT NULL DEFAULT 'ask; then listen';
+CREATE TRIGGER rep_touch AFTER UPDATE OF name ON rep BEGIN
+    UPDATE rep SET motto = 'renamed; still asking' WHERE id = NEW.id;
+END;
+-- a comment; with a semicolon
+"""
+
+
+def test_migration_steps_may_hold_semicolons_in_literals_and_triggers(db_path, monkeypatch):
+    con = db.connect(db_path)
+    con.execute("INSERT INTO rep (id, created_at, updated_at, name) VALUES ('r', 'x', 'x', 'A')")
+    con.close()
+    monkeypatch.setattr(db, "STEPS", [schema_sql.V1, V2_TRICKY])
+    monkeypatch.setattr(db, "SCHEMA_VERSION", 2)
+    con = db.connect(db_path)
+    assert con.execute("SELECT motto FROM rep").fetchone()[0] == "ask; then listen"
+    con.execute("UPDATE rep SET name = 'B'")
+    assert con.execute("SELECT motto FROM rep").fetchone()[0] == "renamed; still asking"
+    con.close()
+
+
+def test_every_real_step_splits_into_complete_statements():
+    for step in schema_sql.STEPS:
+        parts = list(db._split(step))
+        assert parts and all(sqlite3.complete_statement(p) for p in parts)
+        assert sum(p.count("CREATE TABLE") for p in parts) == step.count("CREATE TABLE")
