@@ -174,7 +174,8 @@ def home_summary(con: sqlite3.Connection, now: datetime, tz: tzinfo | None = Non
     rows = con.execute(
         "SELECT kind, started_at, ended_at, feedback_started_at, feedback_ended_at, scheduled_at "
         "FROM call WHERE deleted_at IS NULL AND "
-        "(started_at >= ? OR (kind = 'selling' AND scheduled_at >= ? AND status = 'done'))",
+        "(started_at >= ? OR (kind = 'selling' AND status = 'done' "
+        "AND coalesce(scheduled_at, ended_at) >= ?))",
         (since_s, since_s)).fetchall()
     intervals: list[coaching.Interval] = []
     n_coach = n_sell = late = 0

@@ -172,3 +172,11 @@ def test_home_summary_on_demo_data_agrees_with_sql(store):
     assert hs.late_feedback == late
     assert hs.in_progress and hs.upcoming and hs.focus and hs.inbox
     assert all(s.overdue for s in hs.steps[: sum(s.overdue for s in hs.steps)])
+
+
+def test_unscheduled_selling_call_counts_in_the_ratio(tiny):
+    store = tiny["store"]
+    walk_in = services.plan_call(store, rep_id=tiny["tom"], account="Walk-in", kind="selling")
+    services.finish_call(store, walk_in, now=NOW - timedelta(hours=2))
+    hs = queries.home_summary(tiny["con"], NOW, UTC)
+    assert hs.selling_calls == 2

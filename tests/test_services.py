@@ -287,3 +287,33 @@ def test_updated_at_moves_on_every_write(store, rep):
     with store.session() as s:
         r = s.get(Rep, rep)
         assert r.updated_at > before and r.created_at <= before
+
+
+from hypothesis import HealthCheck, given, settings as h_settings, strategies as st  # noqa: E402
+
+from fieldcoach.store import Store  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def uni_store(tmp_path_factory):
+    s = Store(tmp_path_factory.mktemp("svc") / "s.db")
+    s.open()
+    services.bootstrap(s)
+    yield s
+    s.close()
+
+
+@h_settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=st.text(min_size=1, max_size=130), answer=st.text(max_size=300))
+def test_any_unicode_in_forms_is_stored_exactly_or_refused_at_the_field(uni_store, name, answer):
+    try:
+        rep = services.add_rep(uni_store, name)
+    except FieldError as e:
+        assert e.field == "name"
+        assert not name.strip() or len(name.strip()) > 120
+        return
+    assert [r.name for r in queries.list_reps(uni_store.con()) if r.id == rep] == [name.strip()]
+    cid = services.plan_call(uni_store, rep_id=rep, account=name)
+    services.save_answer(uni_store, cid, question="What went well?", answer=answer)
+    got = queries.call_detail(uni_store.con(), cid, T0).answers
+    assert [a.answer for a in got] == [answer.strip()]
