@@ -114,7 +114,7 @@ class ObservationScreen(Screen[None]):
     ObservationScreen #obs-notes { height: 1fr; padding: 0 1; }
     ObservationScreen #obs-notes > Static { height: auto; }
     ObservationScreen #obs-empty { color: $text-muted; }
-    ObservationScreen #obs-legend { height: auto; padding: 0 1; color: $text-muted; }
+    ObservationScreen #obs-legend { height: auto; padding: 0 1; color: $text-muted; border-bottom: solid $primary-darken-2; }
     ObservationScreen #note-line { margin: 0 0; }
     ObservationScreen #note-error { padding: 0 1; height: auto; }
     ObservationScreen #obs-mode { padding: 0 1; height: auto; color: $warning; }
@@ -165,13 +165,13 @@ class ObservationScreen(Screen[None]):
             yield Static("--:--", id="obs-clock")
         with Horizontal(id="obs-body"):
             with Vertical(id="obs-main"):
-                with VerticalScroll(id="obs-notes"):
-                    yield Static("No notes yet.", id="obs-empty")
                 yield Static("", id="obs-mode", classes="blank")
                 yield NoteLine(placeholder="Type a note, Enter saves  (+ strength  - work on  ? ask  1-9 skill)",
-                            id="note-line")
+                               id="note-line")
                 yield Static("", id="note-error", classes="field-error blank", markup=False)
                 yield Static("", id="obs-legend")
+                with VerticalScroll(id="obs-notes"):
+                    yield Static("No notes yet.", id="obs-empty")
             yield VerticalScroll(Static("", id="obs-side-body"), id="obs-side")
         yield Footer()
 
