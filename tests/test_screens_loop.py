@@ -388,3 +388,29 @@ async def test_pasted_lines_are_kept_whole(store, db_path, rep):
         await pilot.press("enter")
         n = notes.call_notes(con, call_id)[0]
         assert (n.kind, n.text) == ("improve", "buyer asked about price rep answered at once")
+
+
+def test_note_line_path_does_not_load_the_orm(store, db_path, rep, tmp_path):
+    """The observation screen takes and saves notes before SQLAlchemy/SQLModel is imported."""
+    import subprocess
+    import sys
+
+    call_id = services.plan_call(store, rep_id=rep, account="Acme")
+    services.start_call(store, call_id)
+    script = tmp_path / "probe.py"
+    script.write_text(
+        "import asyncio, sys\n"
+        "from fieldcoach.app import FieldcoachApp\n"
+        "from screens.observe import ObservationScreen\n"
+        f"app = FieldcoachApp({str(db_path)!r})\n"
+        "async def main():\n"
+        "    async with app.run_test() as pilot:\n"
+        f"        app.push_screen(ObservationScreen({call_id!r}))\n"
+        "        await pilot.pause()\n"
+        "        await pilot.press(*'+ hi', 'enter')\n"
+        "        await pilot.pause()\n"
+        "        print('ORM' if 'sqlalchemy' in sys.modules else 'NO-ORM')\n"
+        "asyncio.run(main())\n", encoding="utf-8")
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60)
+    assert "NO-ORM" in out.stdout, out.stdout + out.stderr
+    assert [n.text for n in notes.call_notes(store.con(), call_id)] == ["hi"]
