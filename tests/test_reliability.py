@@ -225,3 +225,27 @@ def test_read_only_file_after_opening_gives_a_clear_message(db_path):
     finally:
         ro.close()
     assert [n.text for n in notes.inbox(db.connect(db_path))] == ["before"]
+
+
+BOOT = r"""
+import sys
+from fieldcoach.store import Store
+from fieldcoach.services import bootstrap
+s = Store(sys.argv[1]); s.open(); print(bootstrap(s))
+"""
+
+
+def test_instances_starting_together_on_a_new_file_bootstrap_once(tmp_path):
+    path = tmp_path / "new" / "fc.db"
+    procs = [subprocess.Popen([PY, "-c", BOOT, str(path)], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    ids = set()
+    for p in procs:
+        out, err = p.communicate(timeout=60)
+        assert p.returncode == 0, err
+        ids.add(out.strip())
+    con = db.connect(path)
+    assert len(ids) == 1
+    assert con.execute("SELECT count(*) FROM manager").fetchone()[0] == 1
+    assert con.execute("SELECT count(*) FROM skill").fetchone()[0] == 8
+    assert con.execute("SELECT count(*) FROM script_question").fetchone()[0] == 8
