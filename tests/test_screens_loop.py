@@ -414,3 +414,32 @@ def test_note_line_path_does_not_load_the_orm(store, db_path, rep, tmp_path):
     out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60)
     assert "NO-ORM" in out.stdout, out.stdout + out.stderr
     assert [n.text for n in notes.call_notes(store.con(), call_id)] == ["hi"]
+
+
+async def test_precall_draft_survives_and_is_offered_back(store, db_path, rep):
+    app = FieldcoachApp(db_path, clock=Clock(NOW), tz=timezone.utc)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        pc = await open_precall(app, pilot, rep_id=rep)
+        pc.query_one("#account", Input).value = "Zenith Telecom"
+        pc.query_one("#objective", Input).value = "Meet the CFO"
+        pc._save_draft()  # what the 0.5 s debounce does
+        await pilot.press("escape")
+        await settle(app, pilot)
+    assert app.drafts.get("precall:new").fields["account"] == "Zenith Telecom"
+    app2 = FieldcoachApp(db_path, clock=Clock(NOW), tz=timezone.utc)
+    async with app2.run_test(size=(80, 24)) as pilot:
+        await settle(app2, pilot)
+        pc = await open_precall(app2, pilot)
+        await settle(app2, pilot)
+        assert pc.query_one("#account", Input).value == "Zenith Telecom"
+        assert pc.query_one("#objective", Input).value == "Meet the CFO"
+        assert pc.query_one("#rep", Select).value == rep
+        await pilot.press("ctrl+s")
+        await settle(app2, pilot)
+        assert "ctrl+o starts observing" in text_of(pc, "#pc-status")
+        assert app2.drafts.get("precall:new") is None
+        await pilot.press("ctrl+o")
+        await settle(app2, pilot)
+        assert isinstance(app2.screen, ObservationScreen)
+        assert queries.find_call(store.con(), app2.screen.call_id).status == "observing"

@@ -102,3 +102,22 @@ def test_feedback_ratings_step(snap_compare, demo, db_path):
         await _settle(app, pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_precall_with_rep_and_date(snap_compare, demo, db_path, size):
+    from screens.precall import PreCallScreen
+
+    rep_id = queries.list_reps(demo.con())[0].id
+    app = _app(db_path)
+
+    async def run_before(pilot) -> None:
+        await _settle(app, pilot)
+        app.push_screen(PreCallScreen(rep_id=rep_id))
+        await _settle(app, pilot)
+        await _settle(app, pilot)
+        app.screen.query_one("#account", Input).value = "Acme"
+        app.screen.query_one("#when", Input).value = "tomorrow 9:30"
+        await _settle(app, pilot)
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
