@@ -327,3 +327,12 @@ def test_cli_export_to_a_file_instead_of_a_folder_is_one_clear_line(tmp_path, fi
     out = subprocess.run([sys.executable, "-m", "fieldcoach", "--db", str(fixed_store.path), "export",
                           "--store", str(tmp_path / "f")], capture_output=True, text=True)
     assert out.returncode == 1 and out.stderr.count("\n") == 1 and "not a folder" in out.stderr
+
+
+def test_an_old_row_without_an_offset_still_exports_an_aware_stamp(fixed_store, tmp_path):
+    with transaction(fixed_store.con()):
+        fixed_store.con().execute("UPDATE note SET taken_at = '2026-11-20T10:05:00' WHERE id = 'n1'")
+    export(fixed_store, tmp_path / "store")
+    doc = json.loads((tmp_path / "store" / MID / "calls" / f"{CALL}.json").read_text("utf-8"))
+    assert doc["notes"][0]["taken_at"] == "2026-11-20T10:05:00.000000+00:00"
+    validator().validate(doc)

@@ -70,14 +70,26 @@ def _norm(v: str) -> str:
     return to_db(from_db(v))  # type: ignore[return-value]
 
 
-def _records(rows: list, table: str) -> list[dict]:
+def irregular_stamps(con: sqlite3.Connection) -> frozenset[str]:
+    """Tables holding a stamp not in the stored fixed-width UTC form (e.g. an old row
+    without its offset): only their rows pay for a per-value check."""
+    out = set()
+    for table, cols in COLUMNS.items():
+        cond = " OR ".join(f"({c} IS NOT NULL AND length({c}) != {STAMP_LEN})"
+                           for c in cols if c.endswith("_at"))
+        if con.execute(f"SELECT EXISTS (SELECT 1 FROM {table} WHERE {cond})").fetchone()[0]:
+            out.add(table)
+    return frozenset(out)
+
+
+def _records(rows: list, table: str, check: bool = True) -> list[dict]:
     """Rows as plain dicts; stamps normalised to aware UTC text, JSON columns decoded."""
     cols = COLUMNS[table]
-    stamps = _stamp_fixer(cols)
+    stamps = _stamp_fixer(cols) if check else ()
     jcols = JSON_COLUMNS.get(table, ())
     out = []
     for r in rows:
-        if any(r[i] is not None and len(r[i]) != STAMP_LEN for i in stamps):
+        if stamps and any(r[i] is not None and len(r[i]) != STAMP_LEN for i in stamps):
             r = tuple(_norm(v) if i in stamps and v is not None else v for i, v in enumerate(r))
         d = dict(zip(cols, r))
         for c in jcols:
@@ -93,8 +105,11 @@ def _sel(table: str, alias: str = "") -> str:
 
 # --- documents ----------------------------------------------------------------------------
 
-def call_documents(con: sqlite3.Connection, manager_id: str, ids: list[str]) -> Iterator[dict]:
+def call_documents(con: sqlite3.Connection, manager_id: str, ids: list[str],
+                   irregular: frozenset[str] | None = None) -> Iterator[dict]:
     """The call documents of ids, in the order given (a few set-based queries per batch)."""
+    if irregular is None:
+        irregular = irregular_stamps(con)
     for start in range(0, len(ids), BATCH):
         chunk = ids[start:start + BATCH]
         marks = ",".join("?" * len(chunk))
@@ -114,11 +129,11 @@ def call_documents(con: sqlite3.Connection, manager_id: str, ids: list[str]) -> 
                 rows.setdefault(r[0], []).append(tuple(r)[1:])
             for cid, rs in rows.items():
                 if cid in kids:
-                    kids[cid][key] = _records(rs, table)
+                    kids[cid][key] = _records(rs, table, table in irregular)
         for cid in chunk:
             if cid not in calls:
                 continue
-            call = _records([calls[cid]], "call")[0]
+            call = _records([calls[cid]], "call", "call" in irregular)[0]
             doc = {"schema": SCHEMA_ID, "type": "call", "manager_id": manager_id, "id": cid,
                    "rep": {"id": call["rep_id"], "name": rep_names[cid] or ""}, "call": call}
             latest = call["updated_at"]
@@ -363,10 +378,11 @@ def export_store(con: sqlite3.Connection, store_dir: Path, manager_id: str, mana
     done = 0
     if progress:
         progress(0, total)
+    irregular = irregular_stamps(con) if todo else frozenset()
     try:
         for start in range(0, len(todo), BATCH):
             chunk = todo[start:start + BATCH]
-            for doc in call_documents(con, manager_id, [cid for _, cid in chunk]):
+            for doc in call_documents(con, manager_id, [cid for _, cid in chunk], irregular):
                 name = f"{doc['id']}.json"
                 writer.offer(calls_dir / name, dumps(doc), doc["updated_at"], name in existing,
                              doc["call"]["deleted_at"] is not None)
