@@ -304,14 +304,13 @@ class FeedbackScreen(Screen[None]):
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:
         for err in self.query(".field-error"):
-            if isinstance(err, Static):
+            if isinstance(err, Static) and not err.has_class("blank"):
                 err.update("")
                 err.add_class("blank")
         if event.input.id == "step-due":
             self._echo_due(event.value)
-        if self._draft_timer is not None:
-            self._draft_timer.stop()
-        self._draft_timer = self.set_timer(0.5, self._save_draft)
+        if self._draft_timer is None:  # at most 0.5 s behind, even while typing goes on
+            self._draft_timer = self.set_timer(0.5, self._save_draft)
 
     def _say(self, selector: str, text: str) -> None:
         for w in self.query(selector):

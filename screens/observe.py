@@ -295,10 +295,12 @@ class ObservationScreen(Screen[None]):
 
     @on(Input.Changed, "#note-line")
     def _changed(self, event: Input.Changed) -> None:
-        self._say("#note-error", "")
-        if self._draft_timer is not None:
-            self._draft_timer.stop()
-        self._draft_timer = self.set_timer(0.5, self._save_draft)
+        if not self.query_one("#note-error", Static).has_class("blank"):
+            self._say("#note-error", "")
+        # One pending save at a time: the draft is written at most 0.5 s after the first
+        # unsaved keystroke, even while typing goes on (a restarted timer never would).
+        if self._draft_timer is None:
+            self._draft_timer = self.set_timer(0.5, self._save_draft)
 
     def _save_draft(self) -> None:
         self._draft_timer = None

@@ -275,9 +275,8 @@ class PreCallScreen(Screen[None]):
     def _queue_draft(self) -> None:
         if self.saved_call_id:
             return
-        if self._draft_timer is not None:
-            self._draft_timer.stop()
-        self._draft_timer = self.set_timer(0.5, self._save_draft)
+        if self._draft_timer is None:  # at most 0.5 s behind, even while typing goes on
+            self._draft_timer = self.set_timer(0.5, self._save_draft)
 
     def _draft_fields(self) -> dict[str, str]:
         f = {name: self.query_one(f"#{name}", Input).value for name in TEXT_FIELDS}
