@@ -81,9 +81,45 @@ class FieldcoachApp(App[None]):
         return self.clock()
 
     def on_mount(self) -> None:
+        """Open the store, apply the saved theme, and show home — or, when a call is being
+        observed, its note line at once (home is then built when first shown)."""
         from screens.home import HomeScreen
 
-        self.push_screen(HomeScreen())
+        from .db import StoreError
+
+        observing: str | None = None
+        try:
+            # Two indexed reads on the connection the note line will use anyway (~1 ms).
+            from .notes import active_call
+            from .queries import settings
+
+            con = self.store.con()
+            theme = settings(con).theme
+            if theme in (DARK_THEME, LIGHT_THEME) and theme != self.theme:
+                self.theme = theme
+            active = active_call(con)
+            observing = active.id if active else None
+        except StoreError as exc:
+            self.fail_startup(str(exc))
+            return
+        except Exception:  # home's own load reports what is wrong
+            observing = None
+        self.push_screen(HomeScreen(deferred=observing is not None))
+        if observing:
+            self.open_call(observing, "observing")
+        self._announce_drafts()
+
+    @work(thread=True, exit_on_error=False, group="drafts")
+    def _announce_drafts(self) -> None:
+        """Typed but unsaved text from a previous run: each form offers its own draft back."""
+        try:
+            n = len(self.drafts.all())
+        except OSError:
+            return
+        if n:
+            self.call_from_thread(
+                self.notify, f"Recovered {n} unsaved draft{'s' if n != 1 else ''}: open the form to "
+                "continue where you left off.", title="Drafts", timeout=8)
 
     def fail_startup(self, message: str) -> None:
         """The database cannot be used: leave cleanly and let the CLI print one line."""

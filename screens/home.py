@@ -17,9 +17,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, ProgressBar, Static
+from textual.widgets import DataTable, Footer, Header, Static
 
 WIDE = 110  # at this width and above home uses two columns
+BAR_WIDTH = 40
 
 
 def fmt_when(value: datetime | None, tz) -> str:
@@ -39,8 +40,6 @@ def fmt_day(value: datetime | None, tz) -> str:
 class HomeData:
     summary: object        # queries.HomeSummary
     settings: object       # queries.Settings
-    observing: str | None  # id of a call being observed, opened at launch
-    drafts: int
 
 
 class HomeScreen(Screen[None]):
@@ -72,28 +71,29 @@ class HomeScreen(Screen[None]):
     HomeScreen.wide #col-left { width: 46%; }
     HomeScreen.wide #col-right { width: 1fr; }
     HomeScreen DataTable { height: auto; max-height: 9; overflow-x: hidden; }
-    HomeScreen #budget-bar { margin: 0; }
-    HomeScreen #budget-bar Bar { width: 1fr; }
     HomeScreen .empty { color: $text-muted; }
     HomeScreen .section-title { margin: 1 0 0 0; }
     HomeScreen #title-budget { margin: 0; }
     """
 
-    def __init__(self) -> None:
+    def __init__(self, deferred: bool = False) -> None:
         super().__init__()
-        self._first = True
+        self._deferred = deferred  # a call opens on top at launch: build home when first shown
         self._data: HomeData | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="home-body"):
+            if not self._deferred:
+                yield from self._compose_body()
+        yield Footer()
+
+    def _compose_body(self) -> ComposeResult:
+        if True:
             with Vertical(id="home-cols"):
                 with Vertical(classes="col", id="col-left"):
                     yield Static("Coaching time", classes="section-title", id="title-budget")
-                    yield Static("Loading…", id="budget-text")
-                    yield ProgressBar(total=120, show_eta=False, id="budget-bar")
-                    yield Static("", id="budget-gaps")
-                    yield Static("", id="ratios")
+                    yield Static("Loading…", id="budget")
                     yield Static("In progress", classes="section-title")
                     yield Static("", id="in-progress-empty", classes="empty")
                     yield DataTable(id="in-progress", cursor_type="row", zebra_stripes=False)
@@ -109,16 +109,19 @@ class HomeScreen(Screen[None]):
                     yield DataTable(id="focus", cursor_type="row")
                     yield Static("Inbox (quick notes)", classes="section-title")
                     yield Static("", id="inbox")
-        yield Footer()
 
     def on_mount(self) -> None:
+        self._apply_width(self.app.size.width)
+        if not self._deferred:
+            self._setup_tables()
+
+    def _setup_tables(self) -> None:
         self.query_one("#in-progress", DataTable).add_columns("Rep", "Account", "Status", "Since end")
         self.query_one("#upcoming", DataTable).add_columns("When", "Rep", "Account")
         self.query_one("#steps", DataTable).add_columns("Due", "Rep", "Next step (you: yours)")
         self.query_one("#focus", DataTable).add_columns("Rep", "Why")
         for tid in ("in-progress", "upcoming", "steps", "focus"):
             self.query_one(f"#{tid}").display = False
-        self._apply_width(self.app.size.width)
 
     def on_resize(self, event: events.Resize) -> None:
         self._apply_width(event.size.width)
@@ -126,58 +129,44 @@ class HomeScreen(Screen[None]):
     def _apply_width(self, width: int) -> None:
         self.set_class(width >= WIDE, "wide")
 
-    def on_screen_resume(self) -> None:
+    async def on_screen_resume(self) -> None:
+        if self.app.screen is not self:
+            return  # another screen was pushed on top in the same tick (a call at launch)
+        if self._deferred:
+            self._deferred = False
+            await self.query_one("#home-body", VerticalScroll).mount_compose(self._compose_body())
+            self._setup_tables()
         self.refresh_data()
 
     def refresh_data(self) -> None:
-        self._load(self._first)
+        if not self._deferred:
+            self._load()
 
     action_refresh_data = refresh_data
 
     # --- loading ---------------------------------------------------------------------------
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="home")
-    def _load(self, first: bool) -> None:
+    def _load(self) -> None:
         from fieldcoach import queries
         from fieldcoach.db import StoreError
 
         app = self.app
-        observing = None
         try:
             con = app.store.con()
-            if first:
-                # A call left being observed opens before anything else: the manager
-                # reopening the laptop is typing notes at once.
-                from fieldcoach.notes import active_call
-
-                active = active_call(con)
-                if active is not None:
-                    observing = active.id
-                    app.call_from_thread(app.open_call, active.id, "observing")
             summary = queries.home_summary(con, app.now(), app.tz)
             settings = queries.settings(con)
-            drafts = len(app.drafts.all()) if first else 0
         except StoreError as exc:
             app.call_from_thread(app.fail_startup, str(exc))
             return
         except Exception as exc:
             app.call_from_thread(self.notify, escape(f"Could not load home: {exc}"), severity="error")
             return
-        app.call_from_thread(self._show, HomeData(summary, settings, observing, drafts), first)
+        app.call_from_thread(self._show, HomeData(summary, settings))
 
-    def _show(self, data: HomeData, first: bool) -> None:
+    def _show(self, data: HomeData) -> None:
         self._data = data
         self._render_summary(data)
-        if not first or not self._first:
-            return
-        self._first = False
-        theme = getattr(data.settings, "theme", "")
-        if theme in self.app.available_themes and theme != self.app.theme:
-            self.app.theme = theme
-        if data.drafts:
-            n = data.drafts
-            self.notify(f"Recovered {n} unsaved draft{'s' if n != 1 else ''}: open the form to continue "
-                        "where you left off.", title="Drafts", timeout=8)
 
     # --- rendering -------------------------------------------------------------------------
 
@@ -192,26 +181,23 @@ class HomeScreen(Screen[None]):
         budget = Text()
         budget.append(f"{week.minutes:.0f} / {s.budget_minutes} min", style="bold")
         budget.append(" coaching this week")
-        budget.append(f" ({pct}% of budget)", style="dim")
-        self.query_one("#budget-text", Static).update(budget)
-        bar = self.query_one("#budget-bar", ProgressBar)
-        bar.update(total=max(1, s.budget_minutes), progress=min(week.minutes, max(1, s.budget_minutes)))
-
-        gaps = Text()
+        budget.append(f" ({pct}% of budget)\n", style="dim")
+        filled = min(BAR_WIDTH, int(round(BAR_WIDTH * week.ratio))) if s.budget_minutes else 0
+        budget.append("█" * filled, style="green" if week.ratio >= 1 else "bold blue")
+        budget.append("░" * (BAR_WIDTH - filled), style="dim")
+        budget.append("\n")
         empty = s.empty_weeks
         if empty:
-            gaps.append("No coaching: ", style="bold red")
-            gaps.append(", ".join(f"week of {fmt_day(w.start, tz)}" for w in empty))
+            budget.append("No coaching: ", style="bold red")
+            budget.append(", ".join(f"week of {fmt_day(w.start, tz)}" for w in empty))
         else:
-            gaps.append(f"Coaching happened in each of the last {len(s.weeks) - 1} weeks.", style="green")
-        self.query_one("#budget-gaps", Static).update(gaps)
-
-        ratios = Text()
-        ratios.append(f"Coaching:selling {s.coaching_calls}:{s.selling_calls}")
-        ratios.append(" · ")
-        ratios.append(f"Late feedback {s.late_feedback}", style="bold red" if s.late_feedback else "")
-        ratios.append("  (8 weeks)", style="dim")
-        self.query_one("#ratios", Static).update(ratios)
+            budget.append(f"Coaching happened in each of the last {len(s.weeks) - 1} weeks.", style="green")
+        budget.append("\n")
+        budget.append(f"Coaching:selling {s.coaching_calls}:{s.selling_calls}")
+        budget.append(" · ")
+        budget.append(f"Late feedback {s.late_feedback}", style="bold red" if s.late_feedback else "")
+        budget.append("  (8 weeks)", style="dim")
+        self.query_one("#budget", Static).update(budget)
 
         late_min = getattr(data.settings, "late_minutes", 30)
         rows = []

@@ -135,6 +135,11 @@ async def test_launch_with_an_observing_call_opens_observation(store, db_path):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
         assert type(app.screen).__name__ == "ObservationScreen"
+        app.pop_screen()                      # back to home, built when first shown
+        await settle(app, pilot)
+        assert type(app.screen).__name__ == "HomeScreen"
+        assert "coaching this week" in screen_text(app)
+        assert "observing" in screen_text(app)
 
 
 async def test_recovered_drafts_are_announced(store, db_path):
