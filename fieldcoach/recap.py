@@ -33,18 +33,24 @@ class Recap:
     sections: list[Section]
 
 
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _day(dt, tz: tzinfo | None):
+    d = dt.astimezone(tz) if tz else dt
+    return d, f"{_DAYS[d.weekday()]} {d.day} {_MONTHS[d.month - 1]} {d.year}"  # locale-independent
+
+
 def _when(dt, tz: tzinfo | None) -> str:
     if dt is None:
         return "—"
-    d = dt.astimezone(tz) if tz else dt
-    return f"{d:%a} {d.day} {d:%b %Y}, {d:%H:%M}"
+    d, day = _day(dt, tz)
+    return f"{day}, {d:%H:%M}"
 
 
 def _due(dt, tz: tzinfo | None) -> str:
-    if dt is None:
-        return "no date"
-    d = dt.astimezone(tz) if tz else dt
-    return f"{d:%a} {d.day} {d:%b %Y}"
+    return "no date" if dt is None else _day(dt, tz)[1]
 
 
 def stage_of(position: int) -> str:
