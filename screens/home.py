@@ -82,14 +82,12 @@ class HomeScreen(Screen[None]):
         self._data: HomeData | None = None
 
     def compose(self) -> ComposeResult:
+        if not self._deferred:
+            yield from self._compose_all()
+
+    def _compose_all(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="home-body"):
-            if not self._deferred:
-                yield from self._compose_body()
-        yield Footer()
-
-    def _compose_body(self) -> ComposeResult:
-        if True:
             with Vertical(id="home-cols"):
                 with Vertical(classes="col", id="col-left"):
                     yield Static("Coaching time", classes="section-title", id="title-budget")
@@ -109,6 +107,7 @@ class HomeScreen(Screen[None]):
                     yield DataTable(id="focus", cursor_type="row")
                     yield Static("Inbox (quick notes)", classes="section-title")
                     yield Static("", id="inbox")
+        yield Footer()
 
     def on_mount(self) -> None:
         self._apply_width(self.app.size.width)
@@ -134,7 +133,7 @@ class HomeScreen(Screen[None]):
             return  # another screen was pushed on top in the same tick (a call at launch)
         if self._deferred:
             self._deferred = False
-            await self.query_one("#home-body", VerticalScroll).mount_compose(self._compose_body())
+            await self.mount_compose(self._compose_all())
             self._setup_tables()
         self.refresh_data()
 
