@@ -123,15 +123,17 @@ def delete_note(con: sqlite3.Connection, note_id: str, *, now: datetime | None =
         con.execute("UPDATE note SET deleted_at = ?, updated_at = ? WHERE id = ?", (stamp, stamp, note_id))
 
 
-def set_private(con: sqlite3.Connection, note_id: str, private: bool) -> None:
+def set_private(con: sqlite3.Connection, note_id: str, private: bool, *,
+                now: datetime | None = None) -> None:
     with transaction(con):
         con.execute("UPDATE note SET private = ?, updated_at = ? WHERE id = ?",
-                    (int(private), to_db(utcnow()), note_id))
+                    (int(private), to_db(now or utcnow()), note_id))
 
 
 def call_notes(con: sqlite3.Connection, call_id: str) -> list[NoteRow]:
     return [_row(r) for r in con.execute(
-        f"SELECT {_COLS} FROM note WHERE call_id = ? AND deleted_at IS NULL ORDER BY taken_at, id",
+        # rowid breaks ties between equal times in the order the notes were entered
+        f"SELECT {_COLS} FROM note WHERE call_id = ? AND deleted_at IS NULL ORDER BY taken_at, rowid",
         (call_id,))]
 
 

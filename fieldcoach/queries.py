@@ -189,7 +189,6 @@ def home_summary(con: sqlite3.Connection, now: datetime, tz: tzinfo | None = Non
         d = coaching.feedback_delay(en, fs, s.late_minutes)
         if d and d.late:
             late += 1
-    now_s = to_db(now)
     upcoming = [_call(r) for r in con.execute(
         f"SELECT {_CALL_COLS} FROM call c JOIN rep r ON r.id = c.rep_id "
         "WHERE c.status = 'planned' AND c.deleted_at IS NULL "
@@ -199,7 +198,6 @@ def home_summary(con: sqlite3.Connection, now: datetime, tz: tzinfo | None = Non
         f"SELECT {_CALL_COLS} FROM call c JOIN rep r ON r.id = c.rep_id "
         "WHERE c.status IN ('observing', 'debrief') AND c.deleted_at IS NULL "
         "ORDER BY c.started_at DESC LIMIT 5")]
-    del now_s
     return HomeSummary(
         manager_name=s.name, budget_minutes=s.budget_minutes,
         weeks=coaching.weekly_minutes(intervals, now, s.budget_minutes, weeks, tz),

@@ -413,7 +413,7 @@ class ObservationScreen(Screen[None]):
             return
         last = self.shown[-1]
         try:
-            notes_mod.set_private(self.app.store.con(), last.id, not last.private)
+            notes_mod.set_private(self.app.store.con(), last.id, not last.private, now=self.app.now())
         except Exception as exc:  # noqa: BLE001
             self.notify(f"Could not change the note: {escape(str(exc))}", severity="error")
             return
