@@ -7,6 +7,7 @@ and a recap to copy or save for the rep.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -587,7 +588,10 @@ class FeedbackScreen(Screen[None]):
         path = folder / f"{when:%Y-%m-%d}-{slug or 'call'}.md"
         try:
             folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-            path.write_text(text, encoding="utf-8")
+            # Owner-only, like the database: a recap holds personal feedback.
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(text)
         except OSError as exc:
             self.notify(f"Could not save the recap: {escape(str(exc))}", severity="error")
             return
