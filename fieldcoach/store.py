@@ -39,6 +39,20 @@ class Store:
             self._local.con = con
         return con
 
+    def hot_con(self) -> sqlite3.Connection:
+        """This thread's connection for the keystroke path (the note line).
+
+        It never runs a WAL checkpoint itself, so a note save never pays for one (tens
+        of ms now and then); the screen calls checkpoint() from a worker instead.
+        """
+        con = self.con()
+        con.execute("PRAGMA wal_autocheckpoint = 0")
+        return con
+
+    def checkpoint(self) -> None:
+        """Fold the WAL back into the file without waiting for readers (PASSIVE)."""
+        self.con().execute("PRAGMA wal_checkpoint(PASSIVE)")
+
     @property
     def engine(self) -> Engine:
         with self._lock:

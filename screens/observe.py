@@ -183,7 +183,7 @@ class ObservationScreen(Screen[None]):
         self._apply_width(self.app.size.width)
         from fieldcoach.queries import find_call
 
-        con = self.app.store.con()
+        con = self.app.store.hot_con()
         row = find_call(con, self.call_id)
         if row is None:
             self.notify("That call no longer exists.", severity="error")
@@ -219,6 +219,7 @@ class ObservationScreen(Screen[None]):
             self.notify("Recovered draft")
         self._tick()
         self.set_interval(1, self._tick)
+        self.set_interval(15, self._checkpoint)
         self._side_panel(row)
 
     def on_resize(self, event) -> None:
@@ -226,6 +227,11 @@ class ObservationScreen(Screen[None]):
 
     def _apply_width(self, width: int) -> None:
         self.set_class(width >= 110, "wide")
+
+    @work(thread=True, exit_on_error=False, exclusive=True, group="obs-checkpoint")
+    def _checkpoint(self) -> None:
+        """Checkpoints happen here, off the note line (see Store.hot_con)."""
+        self.app.store.checkpoint()
 
     @work(thread=True, exit_on_error=False, group="obs-start")
     def _start(self, started: datetime) -> None:

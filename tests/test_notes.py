@@ -156,3 +156,19 @@ def test_stale_active_call_context_survives_call_deletion(live):
     # A note typed into a screen that still holds the context is not lost.
     row = notes.add_note(con, ctx, "still saved")
     assert con.execute("SELECT text FROM note WHERE id = ?", (row.id,)).fetchone()[0] == "still saved"
+
+
+def test_hot_connection_leaves_checkpoints_to_a_worker(store):
+    """Note saves on the hot connection never fold the WAL themselves; checkpoint() does."""
+    from fieldcoach import notes as notes_mod
+
+    con = store.hot_con()
+    assert con.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
+    for i in range(300):
+        notes_mod.add_note(con, None, f"inbox note {i} " + "x" * 2000)
+    wal = store.path.with_name(store.path.name + "-wal")
+    assert wal.stat().st_size > 1000 * 4096  # past the default autocheckpoint: nothing folded
+    store.checkpoint()
+    busy, log, done = con.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+    assert busy == 0 and log == done and log > 0  # every frame already folded back
+    assert len(notes_mod.inbox(con, 1000)) == 300
