@@ -400,8 +400,8 @@ def main(argv: list[str] | None = None) -> int:
                    help="leave a group of figures out (repeatable)")
     args = p.parse_args(argv)
 
-    print(f"fieldcoach bench: {args.calls} calls, {args.runs} runs each (median), machine: {machine()}",
-          flush=True)
+    where = machine()
+    print(f"fieldcoach bench: {args.calls} calls, {args.runs} runs each (median), machine: {where}", flush=True)
     src, made_s = cached_db(args.cache, args.calls)
     con = sqlite3.connect(f"file:{src}?mode=ro", uri=True)
     n_calls, n_notes = con.execute("SELECT (SELECT count(*) FROM call), (SELECT count(*) FROM note)").fetchone()
@@ -451,7 +451,9 @@ def main(argv: list[str] | None = None) -> int:
         print(line)
     if args.markdown:
         args.markdown.parent.mkdir(parents=True, exist_ok=True)
-        args.markdown.write_text(f"Machine: {machine()}\n\n{render_markdown(rows)}\n")
+        end_load = os.getloadavg()[0]
+        args.markdown.write_text(f"Machine: {where}, load {end_load:.2f} at the end; "
+                                 f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC\n\n{render_markdown(rows)}\n")
     return 0
 
 
