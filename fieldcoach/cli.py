@@ -117,8 +117,7 @@ COMMANDS = {"demo": _cmd_demo, "note": _cmd_note, "export": _cmd_sync, "import":
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     from .db import StoreError
-    from .errors import FieldError
-    from .coaching import CoachingError
+    from .errors import CoachingError, FieldError
 
     try:
         return COMMANDS[args.command](args)

@@ -23,9 +23,7 @@ _TRANSITIONS: dict[tuple[str, str, str], str] = {
 }
 
 
-class CoachingError(ValueError):
-    """A rule of the coaching model was broken; str() is a message for the manager."""
-
+from .errors import CoachingError  # noqa: E402,F401 - defined beside FieldError, re-exported here
 
 def next_status(kind: str, status: str, action: str) -> str:
     try:

@@ -10,3 +10,11 @@ class FieldError(ValueError):
         super().__init__(message)
         self.field = field
         self.message = message
+
+
+class CoachingError(ValueError):
+    """A rule of the coaching model was broken; str() is a message for the manager.
+
+    Lives here (not in coaching.py) so the command line can catch it without importing
+    the coaching rules on every command.
+    """
