@@ -165,7 +165,9 @@ class HomeScreen(Screen[None]):
 
     def _show(self, data: HomeData) -> None:
         self._data = data
-        self._render_summary(data)
+        # One repaint for all the tables and labels shown or hidden below.
+        with self.app.batch_update():
+            self._render_summary(data)
 
     # --- rendering -------------------------------------------------------------------------
 
