@@ -121,6 +121,20 @@ class FieldcoachApp(App[None]):
                 self.notify, f"Recovered {n} unsaved draft{'s' if n != 1 else ''}: open the form to "
                 "continue where you left off.", title="Drafts", timeout=8)
 
+    def _handle_exception(self, error: Exception) -> None:
+        """A crash: first keep what was typed (every screen's pending draft), then exit
+        with a non-zero code as Textual does."""
+        for screen in list(self.screen_stack):
+            for name in ("flush_draft", "_save_draft"):
+                flush = getattr(screen, name, None)
+                if callable(flush):
+                    try:
+                        flush()
+                    except Exception:  # noqa: BLE001 - never mask the original error
+                        pass
+                    break
+        super()._handle_exception(error)
+
     def fail_startup(self, message: str) -> None:
         """The database cannot be used: leave cleanly and let the CLI print one line."""
         self.startup_error = message
