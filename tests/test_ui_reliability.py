@@ -76,3 +76,27 @@ def test_cli_forwards_the_crash_return_code(db_path, monkeypatch):
 
     monkeypatch.setattr("fieldcoach.app.FieldcoachApp", Crashed)
     assert cli.main(["--db", str(db_path)]) == 1
+
+
+async def test_worker_failure_is_shown_and_app_keeps_running(db_path, store, monkeypatch):
+    from fieldcoach import queries
+    from screens.home import HomeScreen
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("summary [bold]broke[/]")
+
+    monkeypatch.setattr(queries, "home_summary", broken)
+    app = FieldcoachApp(db_path, clock=Clock(NOW), tz=timezone.utc)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        await settle(app, pilot)
+        assert app.is_running and app.return_code is None
+        assert isinstance(app.screen, HomeScreen)
+        from rich.text import Text
+
+        shown = [str(Text.from_markup(n.message)) for n in app._notifications]
+        assert any(m == "Could not load home: summary [bold]broke[/]" for m in shown), shown
+        # Still usable: a key still works.
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert app.is_running
