@@ -100,3 +100,116 @@ async def test_worker_failure_is_shown_and_app_keeps_running(db_path, store, mon
         await pilot.press("ctrl+p")
         await pilot.pause()
         assert app.is_running
+
+
+# --- a real process in a pseudo-terminal, killed with SIGKILL ---------------------------
+
+import fcntl  # noqa: E402
+import os  # noqa: E402
+import re  # noqa: E402
+import select  # noqa: E402
+import signal  # noqa: E402
+import struct  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import termios  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+ANSI = re.compile(r"\x1b\[[0-9;?<>=]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[()][0-9A-Za-z]|\x1b[=>78]")
+LIMIT = 20.0  # seconds: an upper bound on each wait, never a timing assumption
+
+
+class Tui:
+    """`python -m fieldcoach --db DB` on a 100x30 pseudo-terminal."""
+
+    def __init__(self, db: Path) -> None:
+        self.master, slave = os.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
+        env = dict(os.environ, TERM="xterm-256color", COLUMNS="100", LINES="30")
+        env.pop("TEXTUAL", None)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "fieldcoach", "--db", str(db)], stdin=slave, stdout=slave,
+            stderr=slave, env=env, cwd=str(Path(__file__).resolve().parent.parent),
+            start_new_session=True, close_fds=True)
+        os.close(slave)
+        self.out = ""
+
+    def read_until(self, text: str) -> None:
+        end = time.monotonic() + LIMIT
+        while text not in ANSI.sub("", self.out):
+            left = end - time.monotonic()
+            if left <= 0 or self.proc.poll() is not None:
+                raise AssertionError(f"{text!r} never appeared on the screen "
+                                     f"(exit={self.proc.poll()}): {ANSI.sub('', self.out)[-600:]!r}")
+            ready, _, _ = select.select([self.master], [], [], min(left, 0.5))
+            if ready:
+                try:
+                    self.out += os.read(self.master, 65536).decode("utf-8", "replace")
+                except OSError:
+                    pass
+
+    def drain(self) -> None:
+        while select.select([self.master], [], [], 0)[0]:
+            try:
+                self.out += os.read(self.master, 65536).decode("utf-8", "replace")
+            except OSError:
+                return
+
+    def type(self, text: str) -> None:
+        os.write(self.master, text.encode())
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(timeout=LIMIT)
+        os.close(self.master)
+
+
+def wait_for(predicate, what: str, tui: Tui) -> None:
+    end = time.monotonic() + LIMIT
+    while not predicate():
+        if time.monotonic() > end or tui.proc.poll() is not None:
+            raise AssertionError(f"gave up waiting for {what} (exit={tui.proc.poll()})")
+        tui.drain()
+        select.select([tui.master], [], [], 0.05)  # wait for output or a short tick
+
+
+async def test_killed_tui_keeps_the_typed_draft_and_the_entered_note(db_path, observing, store):
+    from fieldcoach.notes import call_notes
+
+    key = f"note:{observing}"
+    folder = drafts_dir(db_path)
+    tui = Tui(db_path)
+    try:
+        tui.read_until("Type a note")
+        tui.type("saw a great open question")
+        wait_for(lambda: (d := Drafts(folder).get(key)) is not None
+                 and d.fields.get("text") == "saw a great open question", "the draft file", tui)
+    finally:
+        tui.kill()
+    assert tui.proc.returncode == -signal.SIGKILL
+    draft = Drafts(folder).get(key)
+    assert draft is not None and draft.fields["text"] == "saw a great open question"
+
+    # A fresh app offers it back in the note line.
+    app = FieldcoachApp(db_path, clock=Clock(NOW), tz=timezone.utc)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        obs = app.screen
+        assert isinstance(obs, ObservationScreen)
+        assert obs.query_one("#note-line", Input).value == "saw a great open question"
+        assert any(n.message == "Recovered draft" for n in app._notifications)
+    Drafts(folder).discard(key)
+
+    # Entered and then killed: the note is in the database.
+    tui = Tui(db_path)
+    try:
+        tui.read_until("Type a note")
+        tui.type("agenda first\r")
+        con = store.con()
+        wait_for(lambda: any("agenda first" in n.text for n in call_notes(con, observing)),
+                 "the entered note in the database", tui)
+    finally:
+        tui.kill()
+    assert any("agenda first" in n.text for n in call_notes(store.con(), observing))
