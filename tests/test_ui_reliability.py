@@ -213,3 +213,45 @@ async def test_killed_tui_keeps_the_typed_draft_and_the_entered_note(db_path, ob
     finally:
         tui.kill()
     assert any("agenda first" in n.text for n in call_notes(store.con(), observing))
+
+
+# --- any note text: stored, and shown literally -----------------------------------------
+
+from hypothesis import HealthCheck, example, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from textual.containers import VerticalScroll  # noqa: E402
+from textual.widgets import Static  # noqa: E402
+
+NOTE_TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=200)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(raw=NOTE_TEXT)
+@example(raw="[bold]x[/] and [red]y")
+async def test_any_note_text_is_stored_and_shown_literally(db_path, observing, store, raw):
+    from fieldcoach.notes import call_notes
+
+    before = len(call_notes(store.con(), observing))
+    app = FieldcoachApp(db_path, clock=Clock(NOW), tz=timezone.utc)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        obs = app.screen
+        assert isinstance(obs, ObservationScreen)
+        line = obs.query_one("#note-line", Input)
+        line.focus()
+        line.value = raw
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.is_running and app.return_code is None
+        rows = call_notes(store.con(), observing)
+        if not raw.strip():
+            assert len(rows) == before
+            return
+        shown = "\n".join(str(w.render()) for w in obs.query_one("#obs-notes", VerticalScroll).query(Static))
+        if len(rows) == before:  # refused with a message at the field, the text kept
+            assert line.value == raw
+            assert str(obs.query_one("#note-error", Static).render()).strip()
+            return
+        assert len(rows) == before + 1
+        stored = rows[-1].text
+        assert stored and stored in shown
