@@ -187,21 +187,25 @@ class ConfirmDialog(ModalScreen[bool]):
         Binding("n,escape", "answer(False)", "No", id="confirm-no", tooltip="Keep it"),
     ]
 
-    def __init__(self, message: str, confirm_label: str = "Delete") -> None:
+    def __init__(self, message: str, confirm_label: str = "Delete", *, cancel_label: str = "Cancel",
+                 variant: str = "error", focus_yes: bool = False) -> None:
         super().__init__()
         self.message = message
         self.confirm_label = confirm_label
+        self.cancel_label = cancel_label
+        self.variant = variant
+        self.focus_yes = focus_yes
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(self.message, markup=False, id="confirm-message")
             with Horizontal():
-                yield Button("Cancel", id="no")
-                yield Button(self.confirm_label, variant="error", id="yes")
+                yield Button(self.cancel_label, id="no")
+                yield Button(self.confirm_label, variant=self.variant, id="yes")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#no", Button).focus()
+        self.query_one("#yes" if self.focus_yes else "#no", Button).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "yes")

@@ -17,9 +17,9 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Button, Footer, Header, Input, Label, Static
+from textual.widgets import Footer, Header, Input, Static
 
 from fieldcoach import notes as notes_mod
 from fieldcoach.errors import FieldError
@@ -67,41 +67,6 @@ class NoteLine(Input):
                 self.replace(text, *selection)
         event.prevent_default()  # not Input's own handler as well
         event.stop()
-
-
-class EndCallDialog(ModalScreen[bool]):
-    """Confirm ending the observation (the feedback script starts right after)."""
-
-    DEFAULT_CSS = """
-    EndCallDialog { align: center middle; }
-    EndCallDialog > Vertical {
-        width: 56; max-width: 95%; height: auto; padding: 1 2;
-        border: thick $warning; background: $surface;
-    }
-    EndCallDialog Horizontal { height: auto; margin-top: 1; align-horizontal: right; }
-    EndCallDialog Button { margin-left: 1; }
-    """
-    BINDINGS = [
-        Binding("y", "answer(True)", "Yes, end it", id="end-yes", tooltip="End the call and start feedback"),
-        Binding("n,escape", "answer(False)", "No", id="end-no", tooltip="Keep observing"),
-    ]
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Label("End the call and start the feedback script now?")
-            with Horizontal():
-                yield Button("Yes, end (y)", variant="warning", id="yes")
-                yield Button("Keep observing (n)", id="no")
-
-    def on_mount(self) -> None:
-        self.query_one("#yes", Button).focus()
-
-    def action_answer(self, yes: bool) -> None:
-        self.dismiss(yes)
-
-    @on(Button.Pressed)
-    def _pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "yes")
 
 
 class ObservationScreen(Screen[None]):
@@ -451,7 +416,11 @@ class ObservationScreen(Screen[None]):
                 self._ending = True
                 self._end()
 
-        self.app.push_screen(EndCallDialog(), answered)
+        from screens.dialogs import ConfirmDialog
+
+        self.app.push_screen(ConfirmDialog("End the call and start the feedback script now?",
+                                           "Yes, end (y)", cancel_label="Keep observing (n)",
+                                           variant="warning", focus_yes=True), answered)
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="obs-end")
     def _end(self) -> None:
