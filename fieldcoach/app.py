@@ -4,6 +4,7 @@ first shown, so launch pays only for home (or the observation screen)."""
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from datetime import datetime, tzinfo
 from pathlib import Path
@@ -91,7 +92,7 @@ class FieldcoachApp(App[None]):
         try:
             # Two indexed reads on the connection the note line will use anyway (~1 ms).
             from .notes import active_call
-            from .queries import settings
+            from .lookups import settings
 
             con = self.store.con()
             theme = settings(con).theme
@@ -107,7 +108,17 @@ class FieldcoachApp(App[None]):
         self.push_screen(HomeScreen(deferred=observing is not None))
         if observing:
             self.open_call(observing, "observing")
-        self._announce_drafts()
+        self.call_after_refresh(self._announce_drafts)
+
+    def on_ready(self) -> None:
+        if not gc.isenabled():  # the command line turned it off for launch
+            self.set_timer(1.0, self._enable_gc)
+
+    @staticmethod
+    def _enable_gc() -> None:
+        # What launch built lives as long as the app: frozen, later collections skip it.
+        gc.freeze()
+        gc.enable()
 
     @work(thread=True, exit_on_error=False, group="drafts")
     def _announce_drafts(self) -> None:

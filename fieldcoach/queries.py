@@ -10,18 +10,10 @@ from datetime import datetime, timedelta, tzinfo
 
 from . import coaching
 from .clock import from_db, to_db, week_start
+from .lookups import CALL_COLS as _CALL_COLS
+from .lookups import CallRow, Settings, find_call, settings  # noqa: F401 (re-exported)
+from .lookups import call_row as _call
 from .notes import NoteRow, call_notes, inbox
-
-
-@dataclass(frozen=True)
-class Settings:
-    manager_id: str
-    name: str
-    budget_minutes: int
-    late_minutes: int
-    store_dir: str | None
-    dayfirst: bool
-    theme: str
 
 
 @dataclass(frozen=True)
@@ -37,22 +29,6 @@ class QuestionRow:
     position: int
     stage: str
     text: str
-
-
-@dataclass(frozen=True)
-class CallRow:
-    id: str
-    rep_id: str
-    rep_name: str
-    account: str
-    contact: str
-    kind: str
-    status: str
-    scheduled_at: datetime | None
-    started_at: datetime | None
-    ended_at: datetime | None
-    feedback_started_at: datetime | None
-    feedback_ended_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -91,25 +67,9 @@ class HomeSummary:
         return [w for w in self.weeks[:-1] if w.empty]
 
 
-_CALL_COLS = ("c.id, c.rep_id, r.name, c.account, c.contact, c.kind, c.status, c.scheduled_at, "
-              "c.started_at, c.ended_at, c.feedback_started_at, c.feedback_ended_at")
-
-
-def _call(r: sqlite3.Row | tuple) -> CallRow:
-    return CallRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], *(from_db(v) for v in r[7:12]))
-
-
 def _step(r: sqlite3.Row | tuple, now: datetime) -> StepRow:
     due, done = from_db(r[6]), from_db(r[7])
     return StepRow(r[0], r[1], r[2], r[3], r[4], r[5], due, done, bool(due and not done and due < now))
-
-
-def settings(con: sqlite3.Connection) -> Settings:
-    r = con.execute("SELECT id, name, budget_minutes, late_minutes, store_dir, dayfirst, theme "
-                    "FROM manager WHERE deleted_at IS NULL ORDER BY created_at LIMIT 1").fetchone()
-    if r is None:
-        return Settings("", "", 120, 30, None, True, "textual-dark")
-    return Settings(r[0], r[1], r[2], r[3], r[4], bool(r[5]), r[6])
 
 
 def skills(con: sqlite3.Connection) -> list[SkillRow]:
@@ -386,9 +346,3 @@ def call_detail(con: sqlite3.Connection, call_id: str, now: datetime) -> CallDet
     return CallDetail(call, r[12], r[13], r[14], json.loads(r[15]), sk, goal_for(con, call.rep_id),
                       call_notes(con, call_id), answers, ratings, steps,
                       [s for s in rep_steps if s.call_id != call_id])
-
-
-def find_call(con: sqlite3.Connection, call_id: str) -> CallRow | None:
-    r = con.execute(f"SELECT {_CALL_COLS} FROM call c JOIN rep r ON r.id = c.rep_id WHERE c.id = ?",
-                    (call_id,)).fetchone()
-    return _call(r) if r else None

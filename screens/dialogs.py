@@ -9,7 +9,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, Static
+from textual.widgets import Button, Input, Static
+
+from screens.footer import KeyFooter
 
 DRAFT_EVERY = 0.5  # seconds: a crash costs at most this much typing
 
@@ -125,7 +127,7 @@ class CaptureDialog(DraftKeeper, ModalScreen[bool]):
             yield Static("Quick note: Enter saves it to the call in progress, else to the inbox.")
             yield Input(placeholder="+ strength  - to work on  ? question  1-9 skill", id="capture-text")
             yield Static("", id="err-note", classes="field-error", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         inp = self.query_one("#capture-text", Input)
@@ -202,7 +204,7 @@ class ConfirmDialog(ModalScreen[bool]):
             with Horizontal():
                 yield Button(self.cancel_label, id="no")
                 yield Button(self.confirm_label, variant=self.variant, id="yes")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#yes" if self.focus_yes else "#no", Button).focus()

@@ -19,11 +19,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, RadioButton, RadioSet, Static
+from textual.widgets import Header, Input, RadioButton, RadioSet, Static
 
 from fieldcoach import coaching
 from fieldcoach.debrief import ANSWER, NEXT, RATE_MANAGER, RATE_REP, RECAP, DebriefStep, build_steps, stage_map
 
+from .footer import KeyFooter
 from .observe import note_line
 
 
@@ -96,7 +97,7 @@ class FeedbackScreen(Screen[None]):
             with VerticalScroll(id="fb-main"):
                 yield Vertical(id="fb-step")
             yield VerticalScroll(Static("", id="fb-side-body"), id="fb-side")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.set_class(self.app.size.width >= 110, "wide")

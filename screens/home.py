@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from rich.markup import escape
 from rich.text import Text
@@ -17,7 +18,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import Header, Static
+
+from screens.footer import KeyFooter
+
+if TYPE_CHECKING:
+    from textual.widgets import DataTable
 
 WIDE = 110  # at this width and above home uses two columns
 BAR_WIDTH = 40
@@ -86,6 +92,10 @@ class HomeScreen(Screen[None]):
             yield from self._compose_all()
 
     def _compose_all(self) -> ComposeResult:
+        # imported here: with a call open at launch, home is built later and the note line
+        # does not wait for DataTable's import
+        from textual.widgets import DataTable
+
         yield Header()
         with VerticalScroll(id="home-body"):
             with Vertical(id="home-cols"):
@@ -107,7 +117,7 @@ class HomeScreen(Screen[None]):
                     yield DataTable(id="focus", cursor_type="row")
                     yield Static("Inbox (quick notes)", classes="section-title")
                     yield Static("", id="inbox")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._apply_width(self.app.size.width)
@@ -115,12 +125,17 @@ class HomeScreen(Screen[None]):
             self._setup_tables()
 
     def _setup_tables(self) -> None:
-        self.query_one("#in-progress", DataTable).add_columns("Rep", "Account", "Status", "Since end")
-        self.query_one("#upcoming", DataTable).add_columns("When", "Rep", "Account")
-        self.query_one("#steps", DataTable).add_columns("Due", "Rep", "Next step (you: yours)")
-        self.query_one("#focus", DataTable).add_columns("Rep", "Why")
+        self._table("in-progress").add_columns("Rep", "Account", "Status", "Since end")
+        self._table("upcoming").add_columns("When", "Rep", "Account")
+        self._table("steps").add_columns("Due", "Rep", "Next step (you: yours)")
+        self._table("focus").add_columns("Rep", "Why")
         for tid in ("in-progress", "upcoming", "steps", "focus"):
             self.query_one(f"#{tid}").display = False
+
+    def _table(self, table_id: str) -> DataTable:
+        from textual.widgets import DataTable
+
+        return self.query_one(f"#{table_id}", DataTable)
 
     def on_resize(self, event: events.Resize) -> None:
         self._apply_width(event.size.width)
@@ -251,7 +266,7 @@ class HomeScreen(Screen[None]):
             f"week of {fmt_day(week.start, tz)}"
 
     def _fill(self, table_id: str, rows: list[tuple[str, tuple]], empty_text: str) -> None:
-        table = self.query_one(f"#{table_id}", DataTable)
+        table = self._table(table_id)
         selected = None
         if table.row_count and table.cursor_row >= 0:
             try:
@@ -273,7 +288,7 @@ class HomeScreen(Screen[None]):
     # --- actions ---------------------------------------------------------------------------
 
     def _selected(self, table_id: str) -> str | None:
-        table = self.query_one(f"#{table_id}", DataTable)
+        table = self._table(table_id)
         if not table.row_count or not table.display:
             return None
         return table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
@@ -300,6 +315,8 @@ class HomeScreen(Screen[None]):
             self._open(event.data_table.id, event.row_key.value)
 
     def action_open_selected(self) -> None:
+        from textual.widgets import DataTable
+
         focused = self.focused
         if isinstance(focused, DataTable) and focused.id:
             key = self._selected(focused.id)
@@ -307,7 +324,7 @@ class HomeScreen(Screen[None]):
                 self._open(focused.id, key)
             return
         for tid in ("in-progress", "upcoming", "steps", "focus"):
-            table = self.query_one(f"#{tid}", DataTable)
+            table = self._table(tid)
             if table.display and table.row_count:
                 table.focus()
                 return

@@ -19,12 +19,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
 from fieldcoach import notes as notes_mod
 from fieldcoach.errors import FieldError
 from fieldcoach.notes import ActiveCall, NoteRow
 from fieldcoach.shorthand import legend
+
+from screens.footer import KeyFooter
 
 KIND_SYMBOL = {"strength": "+", "improve": "-", "question": "?", "plain": "·"}
 KIND_STYLE = {"strength": "green", "improve": "yellow", "question": "cyan", "plain": ""}
@@ -138,7 +140,7 @@ class ObservationScreen(Screen[None]):
                 with VerticalScroll(id="obs-notes"):
                     yield Static("No notes yet.", id="obs-empty")
             yield VerticalScroll(Static("", id="obs-side-body"), id="obs-side")
-        yield Footer()
+        yield KeyFooter()
 
     # --- lifecycle -----------------------------------------------------------------------
 
@@ -146,7 +148,7 @@ class ObservationScreen(Screen[None]):
         line = self.query_one("#note-line", Input)
         line.focus()
         self._apply_width(self.app.size.width)
-        from fieldcoach.queries import find_call
+        from fieldcoach.lookups import find_call
 
         con = self.app.store.hot_con()
         row = find_call(con, self.call_id)
@@ -185,7 +187,8 @@ class ObservationScreen(Screen[None]):
         self._tick()
         self.set_interval(1, self._tick)
         self.set_interval(15, self._checkpoint)
-        self._side_panel(row)
+        # after the first frame: the side panel is a read in a thread, not worth a delay
+        self.call_after_refresh(self._side_panel, row)
 
     def on_resize(self, event) -> None:
         self._apply_width(event.size.width)

@@ -13,10 +13,12 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import (
-    Footer, Header, Input, Label, RadioButton, RadioSet, Select, SelectionList, Static,
+    Header, Input, Label, RadioButton, RadioSet, Select, SelectionList, Static,
 )
 
 from fieldcoach import coaching
+
+from screens.footer import KeyFooter
 
 MAX_SKILLS = 9
 TEXT_FIELDS = ("account", "contact", "when", "objective", "advance_min", "advance_stretch")
@@ -105,7 +107,7 @@ class PreCallScreen(Screen[None]):
                 yield Static("", id="pc-status", classes="blank", markup=False)
                 yield Static("", id="save-error", classes="field-error blank", markup=False)
             yield VerticalScroll(Static("", id="pc-side-body"), id="pc-side")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.set_class(self.app.size.width >= 110, "wide")

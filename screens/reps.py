@@ -12,10 +12,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import (
-    Button, DataTable, Footer, Header, Input, Label, SelectionList, Static, TextArea,
+    Button, DataTable, Header, Input, Label, SelectionList, Static, TextArea,
 )
 
 from screens.dialogs import ConfirmDialog, DraftKeeper, clear_field_errors, show_field_error, warm_orm
+from screens.footer import KeyFooter
 from screens.home import WIDE, fmt_day
 
 CADENCE_GAP_DAYS = 14  # a gap longer than two weeks between sessions is called out
@@ -108,7 +109,7 @@ class RepForm(FormScreen):
             yield Input(id="territory", placeholder="e.g. London North")
             yield Static("", id="err-territory", classes="field-error", markup=False)
             yield from self.compose_buttons()
-        yield Footer()
+        yield KeyFooter()
 
     def load_form(self) -> None:
         base = {"name": self.rep.name, "role": self.rep.role, "territory": self.rep.territory} \
@@ -168,7 +169,7 @@ class GoalForm(FormScreen):
                                      id="skills")
             yield Static("", id="err-skills", classes="field-error", markup=False)
             yield from self.compose_buttons()
-        yield Footer()
+        yield KeyFooter()
 
     def load_form(self) -> None:
         base = {"statement": self.goal.statement if self.goal else "",
@@ -243,7 +244,7 @@ class ExpectationsForm(FormScreen):
             yield TextArea(id="items", soft_wrap=True, show_line_numbers=False)
             yield Static("", id="err-expectations", classes="field-error", markup=False)
             yield from self.compose_buttons()
-        yield Footer()
+        yield KeyFooter()
 
     def load_form(self) -> None:
         base = {"items": "\n".join(self.items)}
@@ -300,7 +301,7 @@ class RepsScreen(Screen[None]):
         yield Header()
         yield Static("", id="roster-empty")
         yield DataTable(id="roster", cursor_type="row")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "Reps & goals"
@@ -451,7 +452,7 @@ class RepScreen(Screen[None]):
                     yield Static("", id="rep-accuracy")
                     yield Static("Coaching sessions", classes="section-title")
                     yield Static("", id="rep-sessions")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#rep-steps", DataTable).add_columns("Due", "Who", "Next step")

@@ -12,9 +12,10 @@ from textual.binding import Binding
 from textual import events
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, Select, Static, Switch, TextArea
+from textual.widgets import Header, Input, Label, Select, Static, Switch, TextArea
 
 from screens.dialogs import DraftKeeper, clear_field_errors, show_field_error, warm_orm
+from screens.footer import KeyFooter
 
 WIDE = 110
 
@@ -101,7 +102,7 @@ class SettingsScreen(DraftKeeper, Screen[None]):
                 yield TextArea(id="script", show_line_numbers=False, soft_wrap=True)
                 yield Static("", id="err-script", classes="field-error", markup=False)
                 yield Static("ctrl+s saves · Escape goes back without saving", classes="hint")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "Settings"

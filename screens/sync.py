@@ -11,7 +11,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Footer, Header, Input, Label, ProgressBar, Static
+from textual.widgets import Button, Header, Input, Label, ProgressBar, Static
+
+from screens.footer import KeyFooter
 
 CONFLICTS_SHOWN = 8
 
@@ -47,7 +49,7 @@ class ConfirmImport(ModalScreen[bool]):
             with Horizontal():
                 yield Button("Cancel", id="no")
                 yield Button("Import", variant="warning", id="yes")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()
@@ -103,7 +105,7 @@ class SyncScreen(Screen[None]):
                 yield Button("Import (i)", id="import")
             yield Static("", id="err-import", classes="field-error", markup=False)
             yield Static("", id="import-summary", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#progress", ProgressBar).display = False

@@ -1,0 +1,34 @@
+"""The key footer every screen shows.
+
+Textual's Footer throws its keys away and builds them again on every bindings signal:
+each focus move and screen resume, several times before a screen's first frame, and each
+key restyles itself twice as it mounts. This one rebuilds only when what it would show
+has changed, which keeps launch and focus moves cheap.
+"""
+
+from __future__ import annotations
+
+from textual.screen import Screen
+from textual.widgets import Footer
+
+
+def _shown_keys(screen: Screen) -> tuple:
+    """What the footer would show for this screen: each visible key with its state."""
+    palette = screen.app.COMMAND_PALETTE_BINDING
+    return tuple((key, b.action, b.description, enabled, tooltip)
+                 for key, (_node, b, enabled, tooltip) in screen.active_bindings.items()
+                 if b.show or key == palette)
+
+
+class KeyFooter(Footer):
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._built_for: tuple | None = None
+
+    def bindings_changed(self, screen: Screen) -> None:
+        if self.is_attached and screen is self.screen and screen.app.app_focus:
+            keys = _shown_keys(screen)
+            if keys == self._built_for:
+                return
+            self._built_for = keys
+        super().bindings_changed(screen)
