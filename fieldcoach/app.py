@@ -1,6 +1,7 @@
 """The Textual app: owns the Store, routes between screens, offers every action in the
 command palette. Screens live in the top-level `screens` package and are imported when
-first shown, so launch pays only for home (or the observation screen)."""
+first shown, so launch pays only for home (or the observation screen), which is the
+bottom of the screen stack."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.screen import Screen
 
 from .clock import local_tz, utcnow
 from .drafts import Drafts
@@ -63,6 +65,7 @@ class FieldcoachApp(App[None]):
     CSS_PATH = "app.tcss"
     COMMANDS = {ActionsProvider}
     ENABLE_COMMAND_PALETTE = True
+    GC_SETTLE_S = 1.0  # after the first frame, the cyclic GC comes back on (see on_ready)
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="quit", tooltip="Leave fieldcoach; everything is saved"),
         Binding("f1", "help", "Keys", id="help", show=False),
@@ -81,18 +84,17 @@ class FieldcoachApp(App[None]):
     def now(self) -> datetime:
         return self.clock()
 
-    def on_mount(self) -> None:
-        """Open the store, apply the saved theme, and show home — or, when a call is being
-        observed, its note line at once (home is then built when first shown)."""
-        from screens.home import HomeScreen
-
+    def get_default_screen(self) -> Screen:
+        """The first screen, built in the app's own first layout pass: home, or, when a call
+        is being observed, its note line at once (home is built when first asked for).
+        Also opens the store and applies the saved theme."""
         from .db import StoreError
 
         observing: str | None = None
         try:
             # Two indexed reads on the connection the note line will use anyway (~1 ms).
-            from .notes import active_call
             from .lookups import settings
+            from .notes import active_call
 
             con = self.store.con()
             theme = settings(con).theme
@@ -101,18 +103,29 @@ class FieldcoachApp(App[None]):
             active = active_call(con)
             observing = active.id if active else None
         except StoreError as exc:
-            self.fail_startup(str(exc))
-            return
+            self.call_later(self.fail_startup, str(exc))
+            return Screen()
         except Exception:  # home's own load reports what is wrong
             observing = None
-        self.push_screen(HomeScreen(deferred=observing is not None))
         if observing:
-            self.open_call(observing, "observing")
+            from screens.observe import ObservationScreen
+
+            screen: Screen = ObservationScreen(observing)
+        else:
+            from screens.home import HomeScreen
+
+            screen = HomeScreen()
+        # Pushed screens carry a result callback that switch_screen() takes off; the bottom
+        # screen is switched too (the call opened at launch gives way to feedback or home).
+        screen._push_result_callback(screen, None)
+        return screen
+
+    def on_mount(self) -> None:
         self.call_after_refresh(self._announce_drafts)
 
     def on_ready(self) -> None:
         if not gc.isenabled():  # the command line turned it off for launch
-            self.set_timer(1.0, self._enable_gc)
+            self.set_timer(self.GC_SETTLE_S, self._enable_gc)
 
     @staticmethod
     def _enable_gc() -> None:
@@ -156,10 +169,21 @@ class FieldcoachApp(App[None]):
     def action_go_home(self) -> None:
         from screens.home import HomeScreen
 
-        while len(self.screen_stack) > 2 and not isinstance(self.screen, HomeScreen):
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, HomeScreen):
             self.pop_screen()
         if isinstance(self.screen, HomeScreen):
             self.screen.refresh_data()
+        else:  # the call opened at launch is the bottom screen: home was never built
+            self.switch_screen(HomeScreen())
+
+    def pop_screen(self):
+        """As Textual's, except that the bottom screen (a call opened at launch) gives way
+        to home instead of failing."""
+        if len(self.screen_stack) <= 1:
+            from screens.home import HomeScreen
+
+            return self.switch_screen(HomeScreen())
+        return super().pop_screen()
 
     def action_new_call(self, rep_id: str = "") -> None:
         from screens.precall import PreCallScreen
@@ -203,7 +227,7 @@ class FieldcoachApp(App[None]):
         if action == "back":
             from screens.home import HomeScreen
 
-            return not isinstance(self.screen, HomeScreen) and len(self.screen_stack) > 2
+            return not isinstance(self.screen, HomeScreen) and len(self.screen_stack) > 1
         return True
 
     def action_help(self) -> None:
@@ -216,7 +240,7 @@ class FieldcoachApp(App[None]):
     def action_back(self) -> None:
         from screens.home import HomeScreen
 
-        if len(self.screen_stack) > 2 and not isinstance(self.screen, HomeScreen):
+        if len(self.screen_stack) > 1 and not isinstance(self.screen, HomeScreen):
             self.pop_screen()
 
     def open_call(self, call_id: str, status: str) -> None:

@@ -12,10 +12,11 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 
-def _shown_keys(screen: Screen) -> tuple:
-    """What the footer would show for this screen: each visible key with its state."""
+def _shown_keys(screen: Screen) -> frozenset:
+    """What the footer would show for this screen: each visible key with its state. A set:
+    the order of the same keys shifts as focus moves, and is not worth a rebuild."""
     palette = screen.app.COMMAND_PALETTE_BINDING
-    return tuple((key, b.action, b.description, enabled, tooltip)
+    return frozenset((key, b.action, b.description, enabled, tooltip)
                  for key, (_node, b, enabled, tooltip) in screen.active_bindings.items()
                  if b.show or key == palette)
 
@@ -23,7 +24,13 @@ def _shown_keys(screen: Screen) -> tuple:
 class KeyFooter(Footer):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
-        self._built_for: tuple | None = None
+        self._built_for: frozenset | None = None
+        # keys built with the screen's first layout rather than in a second pass after it
+        self.set_reactive(Footer._bindings_ready, True)
+
+    def compose(self):
+        self._built_for = _shown_keys(self.screen)
+        yield from super().compose()
 
     def bindings_changed(self, screen: Screen) -> None:
         if self.is_attached and screen is self.screen and screen.app.app_focus:

@@ -42,6 +42,12 @@ def fmt_day(value: datetime | None, tz) -> str:
     return f"{loc.day} {loc.strftime('%b')}"
 
 
+def _hidden(widget):
+    """Hidden from the first layout (shown when its rows arrive), not restyled after it."""
+    widget.display = False
+    return widget
+
+
 @dataclass(frozen=True)
 class HomeData:
     summary: object        # queries.HomeSummary
@@ -82,16 +88,11 @@ class HomeScreen(Screen[None]):
     HomeScreen #title-budget { margin: 0; }
     """
 
-    def __init__(self, deferred: bool = False) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self._deferred = deferred  # a call opens on top at launch: build home when first shown
         self._data: HomeData | None = None
 
     def compose(self) -> ComposeResult:
-        if not self._deferred:
-            yield from self._compose_all()
-
-    def _compose_all(self) -> ComposeResult:
         # imported here: with a call open at launch, home is built later and the note line
         # does not wait for DataTable's import
         from textual.widgets import DataTable
@@ -104,33 +105,27 @@ class HomeScreen(Screen[None]):
                     yield Static("Loading…", id="budget")
                     yield Static("In progress", classes="section-title")
                     yield Static("", id="in-progress-empty", classes="empty")
-                    yield DataTable(id="in-progress", cursor_type="row", zebra_stripes=False)
+                    yield _hidden(DataTable(id="in-progress", cursor_type="row", zebra_stripes=False))
                     yield Static("Upcoming coaching calls", classes="section-title")
                     yield Static("", id="upcoming-empty", classes="empty")
-                    yield DataTable(id="upcoming", cursor_type="row")
+                    yield _hidden(DataTable(id="upcoming", cursor_type="row"))
                 with Vertical(classes="col", id="col-right"):
                     yield Static("Next steps (d marks done)", classes="section-title")
                     yield Static("", id="steps-empty", classes="empty")
-                    yield DataTable(id="steps", cursor_type="row")
+                    yield _hidden(DataTable(id="steps", cursor_type="row"))
                     yield Static("Focus: whom to coach next", classes="section-title")
                     yield Static("", id="focus-empty", classes="empty")
-                    yield DataTable(id="focus", cursor_type="row")
+                    yield _hidden(DataTable(id="focus", cursor_type="row"))
                     yield Static("Inbox (quick notes)", classes="section-title")
                     yield Static("", id="inbox")
         yield KeyFooter()
 
     def on_mount(self) -> None:
         self._apply_width(self.app.size.width)
-        if not self._deferred:
-            self._setup_tables()
-
-    def _setup_tables(self) -> None:
         self._table("in-progress").add_columns("Rep", "Account", "Status", "Since end")
         self._table("upcoming").add_columns("When", "Rep", "Account")
         self._table("steps").add_columns("Due", "Rep", "Next step (you: yours)")
         self._table("focus").add_columns("Rep", "Why")
-        for tid in ("in-progress", "upcoming", "steps", "focus"):
-            self.query_one(f"#{tid}").display = False
 
     def _table(self, table_id: str) -> DataTable:
         from textual.widgets import DataTable
@@ -143,18 +138,11 @@ class HomeScreen(Screen[None]):
     def _apply_width(self, width: int) -> None:
         self.set_class(width >= WIDE, "wide")
 
-    async def on_screen_resume(self) -> None:
-        if self.app.screen is not self:
-            return  # another screen was pushed on top in the same tick (a call at launch)
-        if self._deferred:
-            self._deferred = False
-            await self.mount_compose(self._compose_all())
-            self._setup_tables()
+    def on_screen_resume(self) -> None:
         self.refresh_data()
 
     def refresh_data(self) -> None:
-        if not self._deferred:
-            self._load()
+        self._load()
 
     action_refresh_data = refresh_data
 

@@ -120,6 +120,7 @@ class ObservationScreen(Screen[None]):
         self._draft_timer: Timer | None = None
         self._ending = False
         self._started = threading.Event()
+        self._side_asked = False
 
     @property
     def draft_key(self) -> str:
@@ -187,11 +188,11 @@ class ObservationScreen(Screen[None]):
         self._tick()
         self.set_interval(1, self._tick)
         self.set_interval(15, self._checkpoint)
-        # after the first frame: the side panel is a read in a thread, not worth a delay
-        self.call_after_refresh(self._side_panel, row)
+        self._load_side_when_shown()
 
     def on_resize(self, event) -> None:
         self._apply_width(event.size.width)
+        self._load_side_when_shown()
 
     def _apply_width(self, width: int) -> None:
         self.set_class(width >= 110, "wide")
@@ -212,11 +213,15 @@ class ObservationScreen(Screen[None]):
         finally:
             self._started.set()
 
-    def _side_panel(self, row) -> None:
-        self._load_side(row.rep_id)
+    def _load_side_when_shown(self) -> None:
+        """The side panel (objective, goal, open steps) shows on wide terminals only: it is
+        read the first time it is shown, once that frame is drawn (the note line first)."""
+        if self.has_class("wide") and self.active is not None and not self._side_asked:
+            self._side_asked = True
+            self.call_after_refresh(self._load_side)
 
     @work(thread=True, exit_on_error=False, group="obs-side")
-    def _load_side(self, rep_id: str) -> None:
+    def _load_side(self) -> None:
         from fieldcoach.queries import call_detail
 
         d = call_detail(self.app.store.con(), self.call_id, self.app.now())

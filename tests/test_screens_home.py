@@ -142,6 +142,32 @@ async def test_launch_with_an_observing_call_opens_observation(store, db_path):
         assert "observing" in screen_text(app)
 
 
+async def test_call_opened_at_launch_ends_into_feedback_then_home(store, db_path):
+    """The call opened at launch is the bottom screen: ending it switches to feedback,
+    and leaving feedback builds home in its place (nothing to pop back to)."""
+    rep = services.add_rep(store, "Priya Shah")
+    call = services.plan_call(store, rep_id=rep, account="Acme")
+    services.start_call(store, call, now=FIXED - timedelta(minutes=5))
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert type(app.screen).__name__ == "ObservationScreen"
+        assert len(app.screen_stack) == 1
+        await pilot.press("ctrl+d")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert type(app.screen).__name__ == "FeedbackScreen"
+        assert queries.find_call(store.con(), call).status == "debrief"
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert type(app.screen).__name__ == "HomeScreen"
+        assert len(app.screen_stack) == 1
+        assert "coaching this week" in screen_text(app)
+        assert "debrief" in screen_text(app)
+        assert not app.check_action("back", ())  # home is the bottom: escape stays
+
+
 async def test_recovered_drafts_are_announced(store, db_path):
     app = make_app(db_path)
     app.drafts.save("rep:new", {"name": "Half typed"})
