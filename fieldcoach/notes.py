@@ -74,6 +74,10 @@ def call_context(con: sqlite3.Connection, call_id: str, started_at: str | None =
 def check_text(raw: str, field: str = "note") -> None:
     if len(raw) > MAX_NOTE_CHARS:
         raise FieldError(field, f"That is {len(raw):,} characters; a note holds at most {MAX_NOTE_CHARS:,}.")
+    try:  # lone surrogates: bytes that were not UTF-8 (a command line in another encoding)
+        raw.encode("utf-8")
+    except UnicodeEncodeError:
+        raise FieldError(field, "The note holds bytes that are not UTF-8 text; type it again.") from None
 
 
 def add_note(con: sqlite3.Connection, call: ActiveCall | None, raw: str, *,

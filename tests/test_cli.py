@@ -159,3 +159,13 @@ def test_unusable_database_paths_are_one_line(tmp_path, kind):
         path.chmod(0o400)
     err = one_line_error(run("--db", str(path), "note", "x"))
     assert str(path) in err
+
+
+def test_note_with_bytes_that_are_not_utf8_is_refused_in_one_line(tmp_path):
+    path = tmp_path / "fc.db"
+    # a Latin-1 terminal: "café" arrives as the byte 0xE9, which Python keeps as a surrogate
+    res = subprocess.run([os.fsencode(PY), b"-m", b"fieldcoach", b"--db", os.fsencode(path), b"note",
+                          b"caf\xe9 with the buyer"], capture_output=True, text=True,
+                         env={**os.environ, "LC_ALL": "C.UTF-8"}, timeout=60)
+    assert "not UTF-8" in one_line_error(res)
+    assert count(path, "note") == 0
