@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from textual.screen import Screen
 from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
 
 
 def _shown_keys(screen: Screen) -> frozenset:
@@ -30,7 +31,14 @@ class KeyFooter(Footer):
 
     def compose(self):
         self._built_for = _shown_keys(self.screen)
-        yield from super().compose()
+        for widget in super().compose():
+            if isinstance(widget, FooterKey):
+                # Born with the style its compact watcher would give it (the footer's, or
+                # compact for the palette key, which is not bound), so nothing to restyle.
+                compact = True if widget.has_class("-command-palette") else self.compact
+                widget.set_reactive(FooterKey.compact, compact)
+                widget.set_class(compact, "-compact", update=False)
+            yield widget
 
     def bindings_changed(self, screen: Screen) -> None:
         if self.is_attached and screen is self.screen and screen.app.app_focus:
