@@ -78,11 +78,19 @@ class FieldcoachApp(App[None]):
         self.store = Store(db_path)
         self.drafts = Drafts(drafts_dir(Path(db_path)))
         self.clock = clock
-        self.tz = tz or local_tz()
+        self._tz = tz
         self.startup_error: str | None = None
 
     def now(self) -> datetime:
         return self.clock()
+
+    @property
+    def tz(self) -> tzinfo:
+        """The zone times are shown in; found when first needed (zoneinfo is not on the
+        way to the note line)."""
+        if self._tz is None:
+            self._tz = local_tz()
+        return self._tz
 
     def get_default_screen(self) -> Screen:
         """The first screen, built in the app's own first layout pass: home, or, when a call

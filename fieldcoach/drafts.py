@@ -9,7 +9,7 @@ Standard library only.
 
 from __future__ import annotations
 
-import hashlib
+import base64
 import json
 import os
 import tempfile
@@ -36,7 +36,8 @@ class Drafts:
         self.folder = folder
 
     def _file(self, key: str) -> Path:
-        return self.folder / (hashlib.sha1(key.encode()).hexdigest()[:20] + ".json")
+        # the key itself, made safe for a file name (base64 is loaded anyway; hashlib is not)
+        return self.folder / (base64.urlsafe_b64encode(key.encode()).decode().rstrip("=") + ".json")
 
     def save(self, key: str, fields: dict[str, str]) -> None:
         """Write (or, when every field is blank, remove) the draft for key."""
