@@ -28,6 +28,7 @@ from fieldcoach.shorthand import legend
 
 from screens.footer import KeyFooter
 
+WIDE = 110  # at this width and above the side panel shows the call's plan
 KIND_SYMBOL = {"strength": "+", "improve": "-", "question": "?", "plain": "·"}
 KIND_STYLE = {"strength": "green", "improve": "yellow", "question": "cyan", "plain": ""}
 MARKER_OF = {"strength": "+", "improve": "-", "question": "?", "plain": ""}
@@ -140,8 +141,14 @@ class ObservationScreen(Screen[None]):
                 yield Static("", id="obs-legend")
                 with VerticalScroll(id="obs-notes"):
                     yield Static("No notes yet.", id="obs-empty")
-            yield VerticalScroll(Static("", id="obs-side-body"), id="obs-side")
+            if self.app.size.width >= WIDE:
+                yield self._side()
         yield KeyFooter()
+
+    @staticmethod
+    def _side() -> VerticalScroll:
+        """The side panel, built only on a terminal wide enough to show it."""
+        return VerticalScroll(Static("", id="obs-side-body"), id="obs-side")
 
     # --- lifecycle -----------------------------------------------------------------------
 
@@ -195,7 +202,7 @@ class ObservationScreen(Screen[None]):
         self._load_side_when_shown()
 
     def _apply_width(self, width: int) -> None:
-        self.set_class(width >= 110, "wide")
+        self.set_class(width >= WIDE, "wide")
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="obs-checkpoint")
     def _checkpoint(self) -> None:
@@ -218,6 +225,8 @@ class ObservationScreen(Screen[None]):
         read the first time it is shown, once that frame is drawn (the note line first)."""
         if self.has_class("wide") and self.active is not None and not self._side_asked:
             self._side_asked = True
+            if not self.query("#obs-side"):
+                self.query_one("#obs-body").mount(self._side())
             self.call_after_refresh(self._load_side)
 
     @work(thread=True, exit_on_error=False, group="obs-side")

@@ -443,3 +443,23 @@ async def test_precall_draft_survives_and_is_offered_back(store, db_path, rep):
         await settle(app2, pilot)
         assert isinstance(app2.screen, ObservationScreen)
         assert queries.find_call(store.con(), app2.screen.call_id).status == "observing"
+
+
+async def test_side_panel_is_built_and_read_only_when_wide(store, db_path, rep):
+    call_id = services.plan_call(store, rep_id=rep, account="Acme", objective="Agree a pilot")
+    services.start_call(store, call_id, now=NOW)
+    app = FieldcoachApp(db_path, clock=Clock(NOW + timedelta(minutes=3)), tz=timezone.utc)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        obs = app.screen
+        assert isinstance(obs, ObservationScreen)
+        assert not obs.query("#obs-side")          # narrow: no panel, nothing read for it
+        await pilot.resize_terminal(120, 36)
+        await settle(app, pilot)
+        await settle(app, pilot)
+        side = obs.query_one("#obs-side")
+        assert side.display and side.region.width > 0
+        assert "Agree a pilot" in text_of(obs, "#obs-side-body")
+        await pilot.resize_terminal(80, 24)
+        await settle(app, pilot)
+        assert not obs.query_one("#obs-side").display
