@@ -107,10 +107,11 @@ def open_steps(con: sqlite3.Connection, now: datetime, rep_id: str | None = None
 def focus_inputs(con: sqlite3.Connection, now: datetime) -> list[coaching.RepFocusInput]:
     """One grouped query per fact, keyed by rep: no per-rep round trips."""
     now_s = to_db(now)
-    reps = con.execute("SELECT id, name FROM rep WHERE deleted_at IS NULL").fetchall()
-    last = dict(con.execute(
-        "SELECT rep_id, max(ended_at) FROM call WHERE kind = 'coaching' AND ended_at IS NOT NULL "
-        "AND deleted_at IS NULL GROUP BY rep_id").fetchall())
+    # last coached: one seek per rep on ix_call_rep_kind (max over the index's last column)
+    reps = con.execute(
+        "SELECT r.id, r.name, (SELECT max(c.ended_at) FROM call c WHERE c.rep_id = r.id "
+        "AND c.kind = 'coaching' AND c.deleted_at IS NULL) FROM rep r WHERE r.deleted_at IS NULL").fetchall()
+    last = {r[0]: r[2] for r in reps}
     goals = {r[0] for r in con.execute(
         "SELECT DISTINCT rep_id FROM goal WHERE status = 'active' AND deleted_at IS NULL")}
     steps = {r[0]: (r[1], r[2]) for r in con.execute(
@@ -122,7 +123,7 @@ def focus_inputs(con: sqlite3.Connection, now: datetime) -> list[coaching.RepFoc
     return [coaching.RepFocusInput(
         rep_id=rid, name=name, last_coached=from_db(last.get(rid)), has_goal=rid in goals,
         open_steps=steps.get(rid, (0, 0))[0], overdue_steps=steps.get(rid, (0, 0))[1] or 0,
-        planned_coaching=rid in planned) for rid, name in reps]
+        planned_coaching=rid in planned) for rid, name, _ in reps]
 
 
 def home_summary(con: sqlite3.Connection, now: datetime, tz: tzinfo | None = None,
@@ -130,16 +131,18 @@ def home_summary(con: sqlite3.Connection, now: datetime, tz: tzinfo | None = Non
     s = settings(con)
     since = week_start(now, tz) - timedelta(weeks=weeks - 1)
     since_s = to_db(since)
-    # Only calls in the window are read (ix_call_started); never every call.
+    # Only calls in the window are read, each part on an index (ix_call_started, then
+    # ix_call_status for selling calls done in the window by date, or by end when undated).
+    cols = "id, kind, started_at, ended_at, feedback_started_at, feedback_ended_at"
+    selling_done = f"SELECT {cols} FROM call WHERE deleted_at IS NULL AND status = 'done' AND kind = 'selling'"
     rows = con.execute(
-        "SELECT kind, started_at, ended_at, feedback_started_at, feedback_ended_at, scheduled_at "
-        "FROM call WHERE deleted_at IS NULL AND "
-        "(started_at >= ? OR (kind = 'selling' AND status = 'done' "
-        "AND coalesce(scheduled_at, ended_at) >= ?))",
-        (since_s, since_s)).fetchall()
+        f"SELECT {cols} FROM call WHERE deleted_at IS NULL AND started_at >= ? "
+        f"UNION {selling_done} AND scheduled_at >= ? "
+        f"UNION {selling_done} AND scheduled_at IS NULL AND ended_at >= ?",
+        (since_s, since_s, since_s)).fetchall()
     intervals: list[coaching.Interval] = []
     n_coach = n_sell = late = 0
-    for kind, st, en, fs, fe, _sched in rows:
+    for _id, kind, st, en, fs, fe in rows:
         if kind == coaching.SELLING:
             n_sell += 1
             continue

@@ -127,6 +127,12 @@ CREATE TABLE sync_state (
 );
 """
 
+# Home's "last coached" per rep: one index seek per rep for max(ended_at) instead of a
+# walk over every call.
+V2 = """
+CREATE INDEX ix_call_rep_kind ON call(rep_id, kind, deleted_at, ended_at);
+"""
+
 # Index i holds the step that takes a file from version i to version i + 1.
-STEPS: list[str] = [V1]
+STEPS: list[str] = [V1, V2]
 SCHEMA_VERSION = len(STEPS)

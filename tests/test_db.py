@@ -95,6 +95,7 @@ def test_sqlite_file_with_no_tables_at_version_0_is_adopted(db_path):
     con.close()
 
 
+NEXT = schema_sql.SCHEMA_VERSION + 1  # a future step, added after the real ones
 V2 = "ALTER TABLE rep ADD COLUMN nickname TEXT NOT NULL DEFAULT '';\nCREATE INDEX ix_rep_nick ON rep(nickname);"
 
 
@@ -102,10 +103,10 @@ def test_older_file_is_migrated_forward_keeping_data(db_path, monkeypatch):
     con = db.connect(db_path)
     notes.add_note(con, None, "kept across the upgrade")
     con.close()
-    monkeypatch.setattr(db, "STEPS", [schema_sql.V1, V2])
-    monkeypatch.setattr(db, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(db, "STEPS", [*schema_sql.STEPS, V2])
+    monkeypatch.setattr(db, "SCHEMA_VERSION", NEXT)
     con = db.connect(db_path)
-    assert con.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert con.execute("PRAGMA user_version").fetchone()[0] == NEXT
     cols = {r[1] for r in con.execute("PRAGMA table_info(rep)")}
     assert "nickname" in cols
     assert [n.text for n in notes.inbox(con)] == ["kept across the upgrade"]
@@ -117,12 +118,12 @@ def test_a_failing_migration_changes_nothing(db_path, monkeypatch):
     notes.add_note(con, None, "still here")
     con.close()
     broken = "ALTER TABLE rep ADD COLUMN nickname TEXT;\nCREATE TABLE rep (id TEXT)"  # 2nd fails
-    monkeypatch.setattr(db, "STEPS", [schema_sql.V1, broken])
-    monkeypatch.setattr(db, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(db, "STEPS", [*schema_sql.STEPS, broken])
+    monkeypatch.setattr(db, "SCHEMA_VERSION", NEXT)
     with pytest.raises(StoreError):
         db.connect(db_path)
     raw = sqlite3.connect(db_path)
-    assert raw.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert raw.execute("PRAGMA user_version").fetchone()[0] == schema_sql.SCHEMA_VERSION
     assert "nickname" not in {r[1] for r in raw.execute("PRAGMA table_info(rep)")}
     assert raw.execute("SELECT text FROM note").fetchall() == [("still here",)]
     raw.close()
@@ -285,8 +286,8 @@ def test_migration_steps_may_hold_semicolons_in_literals_and_triggers(db_path, m
     con = db.connect(db_path)
     con.execute("INSERT INTO rep (id, created_at, updated_at, name) VALUES ('r', 'x', 'x', 'A')")
     con.close()
-    monkeypatch.setattr(db, "STEPS", [schema_sql.V1, V2_TRICKY])
-    monkeypatch.setattr(db, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(db, "STEPS", [*schema_sql.STEPS, V2_TRICKY])
+    monkeypatch.setattr(db, "SCHEMA_VERSION", NEXT)
     con = db.connect(db_path)
     assert con.execute("SELECT motto FROM rep").fetchone()[0] == "ask; then listen"
     con.execute("UPDATE rep SET name = 'B'")
@@ -299,3 +300,18 @@ def test_every_real_step_splits_into_complete_statements():
         parts = list(db._split(step))
         assert parts and all(sqlite3.complete_statement(p) for p in parts)
         assert sum(p.count("CREATE TABLE") for p in parts) == step.count("CREATE TABLE")
+
+
+def test_a_version_1_file_gains_the_home_index(db_path, monkeypatch):
+    with monkeypatch.context() as m:
+        m.setattr(db, "STEPS", [schema_sql.V1])
+        m.setattr(db, "SCHEMA_VERSION", 1)
+        con = db.connect(db_path)
+        notes.add_note(con, None, "written by version 1")
+        con.close()
+    con = db.connect(db_path)
+    assert con.execute("PRAGMA user_version").fetchone()[0] == schema_sql.SCHEMA_VERSION >= 2
+    indexes = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert "ix_call_rep_kind" in indexes
+    assert [n.text for n in notes.inbox(con)] == ["written by version 1"]
+    con.close()

@@ -180,3 +180,30 @@ def test_unscheduled_selling_call_counts_in_the_ratio(tiny):
     services.finish_call(store, walk_in, now=NOW - timedelta(hours=2))
     hs = queries.home_summary(tiny["con"], NOW, UTC)
     assert hs.selling_calls == 2
+
+
+def test_home_reads_calls_and_notes_through_indexes_only(store):
+    """Home's figures never walk every call or note: every statement it runs is planned as
+    index searches on those tables, never a SCAN (not even a scan along an index)."""
+    import re
+
+    write_demo(store, calls=300, now=NOW)
+    con = store.con()
+    statements: list[str] = []
+    con.set_trace_callback(statements.append)
+    try:
+        hs = queries.home_summary(con, NOW, UTC)
+    finally:
+        con.set_trace_callback(None)
+    assert hs.coaching_calls > 0 and hs.focus
+    selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    assert len(selects) >= 8
+    keywords = {"WHERE", "JOIN", "ON", "GROUP", "ORDER", "LIMIT", "UNION", "AS"}
+    for sql in selects:
+        names = {"call", "note"}
+        for table, alias in re.findall(r"\b(?:FROM|JOIN)\s+(call|note)\b(?:\s+(?:AS\s+)?(\w+))?", sql, re.I):
+            if alias and alias.upper() not in keywords:
+                names.add(alias)
+        for (*_, detail) in con.execute("EXPLAIN QUERY PLAN " + sql):
+            m = re.match(r"SCAN (\w+)", detail)
+            assert not (m and m.group(1) in names), f"{detail!r} in {sql}"
