@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-import pytest
 
 from fieldcoach import notes, queries, services
 from fieldcoach.app import FieldcoachApp
@@ -126,11 +125,15 @@ async def test_capture_escape_saves_nothing(store, db_path):
         assert notes.inbox(store.con()) == []
 
 
-async def test_launch_with_an_observing_call_opens_observation(store, db_path):
-    pytest.importorskip("screens.observe")
+def observe_a_call(store) -> str:
     rep = services.add_rep(store, "Priya Shah")
     call = services.plan_call(store, rep_id=rep, account="Acme")
     services.start_call(store, call, now=FIXED - timedelta(minutes=5))
+    return call
+
+
+async def test_launch_with_an_observing_call_opens_observation(store, db_path):
+    observe_a_call(store)
     app = make_app(db_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
@@ -145,13 +148,10 @@ async def test_launch_with_an_observing_call_opens_observation(store, db_path):
 async def test_call_opened_at_launch_ends_into_feedback_then_home(store, db_path):
     """The call opened at launch is the bottom screen: ending it switches to feedback,
     and leaving feedback builds home in its place (nothing to pop back to)."""
-    rep = services.add_rep(store, "Priya Shah")
-    call = services.plan_call(store, rep_id=rep, account="Acme")
-    services.start_call(store, call, now=FIXED - timedelta(minutes=5))
+    call = observe_a_call(store)
     app = make_app(db_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
-        assert type(app.screen).__name__ == "ObservationScreen"
         assert len(app.screen_stack) == 1
         await pilot.press("ctrl+d")
         await pilot.pause()
