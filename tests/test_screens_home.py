@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-
 from fieldcoach import notes, queries, services
 from fieldcoach.app import FieldcoachApp
 from fieldcoach.demo import write_demo
