@@ -9,10 +9,10 @@ from __future__ import annotations
 import json
 import random
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 
 from . import coaching
-from .clock import to_db, utcnow
+from .clock import local_tz, to_db, utcnow, week_start
 from .db import transaction
 from .store import Store
 
@@ -63,12 +63,25 @@ def _id(rng: random.Random) -> str:
     return str(uuid.UUID(int=rng.getrandbits(128), version=4))
 
 
-def write_demo(store: Store, *, calls: int = 40, seed: int = 7, now: datetime | None = None) -> str:
+def _working_day(day: datetime, tz: tzinfo, hour: int, minute: int) -> datetime:
+    """That day at hour:minute local time, moved on to Monday if it falls on a weekend (UTC)."""
+    loc = day.astimezone(tz)
+    if loc.weekday() >= 5:  # Saturday or Sunday
+        loc += timedelta(days=7 - loc.weekday())
+    return datetime(loc.year, loc.month, loc.day, hour, minute, tzinfo=tz).astimezone(day.tzinfo)
+
+
+def write_demo(store: Store, *, calls: int = 40, seed: int = 7, now: datetime | None = None,
+               tz: tzinfo | None = None) -> str:
+    """Calls fall on working days (Monday to Friday, office hours in tz, the machine's zone by
+    default) of past calendar weeks, leaving the week before last without coaching."""
     from .queries import script, skills
     from .services import bootstrap
 
     rng = random.Random(seed)
     now = now or utcnow()
+    tz = tz or local_tz()
+    this_monday = week_start(now, tz)
     bootstrap(store, manager_name="Alex Morgan")
     con = store.con()
     skill_ids = [k.id for k in skills(con)]
@@ -103,11 +116,8 @@ def write_demo(store: Store, *, calls: int = 40, seed: int = 7, now: datetime | 
         wk = rng.randrange(1, weeks) if calls > 10 else (i % 9) + 1
         if wk == n_skip_week:
             wk = 1
-        day = now - timedelta(weeks=wk, days=rng.random() * 4)
-        start = day.replace(hour=rng.choice([9, 10, 11, 13, 14, 15]), minute=rng.choice([0, 15, 30]),
-                            second=0, microsecond=0)
-        if start > now:
-            start -= timedelta(days=7)
+        day = this_monday - timedelta(weeks=wk) + timedelta(days=rng.randint(0, 4), hours=12)
+        start = _working_day(day, tz, rng.choice([9, 10, 11, 13, 14, 15]), rng.choice([0, 15, 30]))
         end = start + timedelta(minutes=rng.randint(25, 70))
         fb_start = end + timedelta(minutes=rng.choice([2, 5, 8, 12, 20, 45, 90]))
         fb_end = fb_start + timedelta(minutes=rng.randint(10, 30))
@@ -144,7 +154,7 @@ def write_demo(store: Store, *, calls: int = 40, seed: int = 7, now: datetime | 
         rows["step"].append((_id(rng), *stamps(fb_end), None, cid, rid, owner, action, to_db(due), done))
 
     if calls >= 10:
-        _in_progress_and_upcoming(rng, rows, reps, skill_ids, now)
+        _in_progress_and_upcoming(rng, rows, reps, skill_ids, now, tz)
     for text in ("call Priya about the Kestrel renewal", "? ask Tom how the tender went"):
         rows["note"].append((_id(rng), *stamps(now - timedelta(hours=3)), None, None,
                              to_db(now - timedelta(hours=3)), None, text, "plain", None, 0))
@@ -173,8 +183,9 @@ def write_demo(store: Store, *, calls: int = 40, seed: int = 7, now: datetime | 
 
 
 def _in_progress_and_upcoming(rng: random.Random, rows: dict[str, list[tuple]], reps: list[str],
-                              skill_ids: list[str], now: datetime) -> None:
-    """A debrief waiting since 45 minutes ago (late), and coaching calls planned this week."""
+                              skill_ids: list[str], now: datetime, tz: tzinfo) -> None:
+    """A debrief waiting since 45 minutes ago (late), and coaching calls planned on the next
+    two working days."""
     rid = reps[0]
     focus = skill_ids[:2]
     start, end = now - timedelta(minutes=100), now - timedelta(minutes=45)
@@ -188,8 +199,10 @@ def _in_progress_and_upcoming(rng: random.Random, rows: dict[str, list[tuple]], 
         at = start + timedelta(seconds=off)
         rows["note"].append((_id(rng), to_db(at), to_db(at), None, cid, to_db(at), off, text, k,
                              focus[0] if k != "question" else None, 0))
-    for days, hour in ((1, 9), (2, 14)):
-        at = (now + timedelta(days=days)).replace(hour=hour, minute=30, second=0, microsecond=0)
+    day = now
+    for hour in (9, 14):
+        day = _working_day(day + timedelta(days=1), tz, 12, 0)
+        at = _working_day(day, tz, hour, 30)
         rows["call"].append((_id(rng), to_db(now), to_db(now), None, rng.choice(reps[1:]),
                              rng.choice(ACCOUNTS), rng.choice(CONTACTS), "coaching", "planned", to_db(at),
                              None, None, None, None, rng.choice(OBJECTIVES), *rng.choice(ADVANCES), "[]",

@@ -7,7 +7,9 @@ from fieldcoach.store import Store
 
 @pytest.fixture(autouse=True)
 def _isolated_env(monkeypatch, tmp_path):
-    """Keep the developer's own database and settings out of every test."""
+    """Keep the developer's own database, settings and time zone out of every test (demo
+    data is laid out in the machine's zone)."""
+    monkeypatch.setenv("TZ", "UTC")
     monkeypatch.setenv("FIELDCOACH_DB", str(tmp_path / "default" / "fieldcoach.db"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
 
