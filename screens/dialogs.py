@@ -4,6 +4,7 @@ form uses (what is typed is saved every half second, discarded once saved for re
 from __future__ import annotations
 
 from rich.markup import escape
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -178,9 +179,12 @@ class ConfirmDialog(ModalScreen[bool]):
     DEFAULT_CSS = """
     ConfirmDialog { align: center middle; }
     ConfirmDialog > Vertical {
-        width: 70%; max-width: 70; height: auto; padding: 1 2;
+        width: 90%; max-width: 76; height: auto; padding: 1 2;
         border: thick $error; background: $surface;
     }
+    ConfirmDialog.-warning > Vertical { border: thick $warning; }
+    ConfirmDialog.-primary > Vertical { border: thick $primary; }
+    ConfirmDialog #confirm-detail { color: $text-muted; margin-top: 1; }
     ConfirmDialog Horizontal { height: auto; margin-top: 1; align-horizontal: right; }
     ConfirmDialog Button { margin-left: 2; }
     """
@@ -189,18 +193,23 @@ class ConfirmDialog(ModalScreen[bool]):
         Binding("n,escape", "answer(False)", "No", id="confirm-no", tooltip="Keep it"),
     ]
 
-    def __init__(self, message: str, confirm_label: str = "Delete", *, cancel_label: str = "Cancel",
-                 variant: str = "error", focus_yes: bool = False) -> None:
-        super().__init__()
+    def __init__(self, message: str | Text, confirm_label: str = "Delete", *, cancel_label: str = "Cancel",
+                 variant: str = "error", focus_yes: bool = False, detail: str = "") -> None:
+        """message: a plain string (shown literally) or a rich Text; detail: a muted
+        paragraph under it; variant: the confirm button's and the border's colour."""
+        super().__init__(classes=f"-{variant}")
         self.message = message
         self.confirm_label = confirm_label
         self.cancel_label = cancel_label
         self.variant = variant
         self.focus_yes = focus_yes
+        self.detail = detail
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(self.message, markup=False, id="confirm-message")
+            if self.detail:
+                yield Static(self.detail, markup=False, id="confirm-detail")
             with Horizontal():
                 yield Button(self.cancel_label, id="no")
                 yield Button(self.confirm_label, variant=self.variant, id="yes")

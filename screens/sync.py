@@ -9,56 +9,14 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
 from textual.widgets import Button, Header, Input, Label, ProgressBar, Static
 
+from screens.dialogs import ConfirmDialog
 from screens.footer import KeyFooter
 
 CONFLICTS_SHOWN = 8
-
-
-class ConfirmImport(ModalScreen[bool]):
-    """Import merges by id: say what will happen before it does."""
-
-    DEFAULT_CSS = """
-    ConfirmImport { align: center middle; }
-    ConfirmImport > Vertical {
-        width: 90%; max-width: 80; height: auto; padding: 1 2;
-        border: thick $warning; background: $surface;
-    }
-    ConfirmImport Horizontal { height: auto; margin-top: 1; align-horizontal: right; }
-    ConfirmImport Button { margin-left: 2; }
-    """
-    BINDINGS = [
-        Binding("y", "answer(True)", "Import", id="import-yes", tooltip="Merge these files into the database"),
-        Binding("n,escape", "answer(False)", "Cancel", id="import-no", tooltip="Leave the database as it is"),
-    ]
-
-    def __init__(self, path: str) -> None:
-        super().__init__()
-        self.path = path
-
-    def compose(self) -> ComposeResult:
-        with Vertical():
-            yield Static(Text.assemble("Import ", (self.path, "bold"), " into this database?"), id="import-question")
-            yield Static("Every file is checked first; nothing changes unless all of it is valid. "
-                         "For each record the newer version wins; yours is kept on a tie. "
-                         "Deletions arrive only as deletions, never from a missing file.",
-                         classes="muted", markup=False)
-            with Horizontal():
-                yield Button("Cancel", id="no")
-                yield Button("Import", variant="warning", id="yes")
-        yield KeyFooter()
-
-    def on_mount(self) -> None:
-        self.query_one("#no", Button).focus()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "yes")
-
-    def action_answer(self, yes: bool) -> None:
-        self.dismiss(yes)
 
 
 class SyncScreen(Screen[None]):
@@ -258,7 +216,12 @@ class SyncScreen(Screen[None]):
                 self.query_one("#import-summary", Static).update("Importing…")
                 self._import(path)
 
-        self.app.push_screen(ConfirmImport(path), answered)
+        question = Text.assemble("Import ", (path, "bold"), " into this database?")
+        self.app.push_screen(ConfirmDialog(
+            question, "Import", variant="warning",
+            detail="Every file is checked first; nothing changes unless all of it is valid. For each "
+                   "record the newer version wins; yours is kept on a tie. Deletions arrive only as "
+                   "deletions, never from a missing file."), answered)
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="sync-run")
     def _import(self, path: str) -> None:

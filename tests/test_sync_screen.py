@@ -101,7 +101,9 @@ async def test_import_asks_first_then_merges(store, db_path, tmp_path):
         app.screen.query_one("#import-path", Input).value = str(tmp_path / "store")
         await pilot.press("i")
         await pilot.pause()
-        assert type(app.screen).__name__ == "ConfirmImport"
+        assert type(app.screen).__name__ == "ConfirmDialog"
+        assert "Import " in text_of(app, "#confirm-message") and "newer version wins" in \
+            text_of(app, "#confirm-detail")
         await pilot.press("n")  # cancel: nothing happens
         await settle(app, pilot)
         assert store.con().execute("SELECT count(*) FROM call").fetchone()[0] == 0
