@@ -115,6 +115,10 @@ def _cmd_app(args: argparse.Namespace) -> int:
     return app.return_code or 0
 
 
+# what each command was doing, for a database error that reaches the top
+WORK = {"demo": ("the demo data", False), "note": ("the note", False), "export": ("the calls to export", True),
+        "import": ("the import", False), None: ("fieldcoach's data", True)}
+
 COMMANDS = {"demo": _cmd_demo, "note": _cmd_note, "export": _cmd_sync, "import": _cmd_sync,
             "schema": _cmd_sync, None: _cmd_app}
 
@@ -128,6 +132,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return COMMANDS[args.command](args)
     except (UserError, StoreError, FieldError, CoachingError) as exc:
         print(f"fieldcoach: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:
+        # the file went bad under a running command (a damaged page, a full disk, a lock)
+        from .db import friendly_error
+
+        what, reading = WORK.get(args.command, ("the change", False))
+        friendly = friendly_error(exc, what, reading=reading)
+        if friendly is None:
+            raise
+        print(f"fieldcoach: {friendly}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("fieldcoach: interrupted", file=sys.stderr)

@@ -26,24 +26,34 @@ class StoreError(Exception):
     """A problem with the database file a user can act on; str() is the one-line message."""
 
 
-def friendly_error(exc: BaseException, what: str = "the change") -> StoreError | None:
+def friendly_error(exc: BaseException, what: str = "the change", *,
+                   reading: bool = False) -> StoreError | None:
     """Map an sqlite3 (or SQLAlchemy-wrapped) error a user can act on to a StoreError.
+    `what` names the work that failed: saved when writing, read when `reading`.
 
     Returns None for anything else (a bug should stay a bug)."""
     text = str(getattr(exc, "orig", None) or exc).lower()
+    failed = "could not be read" if reading else "was not saved"
     if "database or disk is full" in text or "disk is full" in text:
-        return StoreError(f"The disk is full: {what} was not saved. Free some space and try again.")
+        return StoreError(f"The disk is full: {what} {failed}. Free some space and try again.")
     if "database is locked" in text or "database table is locked" in text or "database is busy" in text:
-        return StoreError(f"The database is busy (another fieldcoach is writing to it): {what} was "
-                          "not saved. Try again in a moment.")
+        return StoreError(f"The database is busy (another fieldcoach is writing to it): {what} "
+                          f"{failed}. Try again in a moment.")
     if "readonly database" in text or "read-only" in text:
-        return StoreError(f"The database file is read-only: {what} was not saved.")
+        return StoreError(f"The database file is read-only: {what} {failed}.")
     if "disk i/o error" in text:
-        return StoreError(f"The disk reported an error: {what} was not saved.")
+        return StoreError(f"The disk reported an error: {what} {failed}.")
     if "malformed" in text or "not a database" in text:
-        return StoreError(f"The database file is damaged: {what} was not saved. Restore it from a "
-                          "backup or an export.")
+        return StoreError(f"The database file is damaged: {what} {failed}. Keep a copy of the file, "
+                          "then restore it from a backup or from your last export.")
     return None
+
+
+def read_failure(exc: BaseException, what: str) -> str:
+    """One line for a failed read: the plain sentence when the file is at fault (damaged,
+    locked, unreadable disk), else what could not be read and the error."""
+    friendly = friendly_error(exc, what, reading=True)
+    return str(friendly) if friendly else f"{what[:1].upper()}{what[1:]} could not be read: {exc}"
 
 
 def ensure_private_dir(folder: Path) -> None:

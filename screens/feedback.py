@@ -127,6 +127,7 @@ class FeedbackScreen(Screen[None]):
     @work(thread=True, exit_on_error=False, exclusive=True, group="fb-load")
     def _load(self) -> None:
         from fieldcoach import queries
+        from fieldcoach.db import read_failure
 
         con = self.app.store.con()
         try:
@@ -140,7 +141,7 @@ class FeedbackScreen(Screen[None]):
             script = queries.script(con)
             settings = queries.settings(con)
         except Exception as exc:  # noqa: BLE001
-            self.app.call_from_thread(self.notify, f"Could not open the debrief: {escape(str(exc))}",
+            self.app.call_from_thread(self.notify, escape(read_failure(exc, "the debrief")),
                                       severity="error")
             return
         self.app.call_from_thread(self._loaded, detail, script, settings)

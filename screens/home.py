@@ -151,7 +151,7 @@ class HomeScreen(Screen[None]):
     @work(thread=True, exit_on_error=False, exclusive=True, group="home")
     def _load(self) -> None:
         from fieldcoach import queries
-        from fieldcoach.db import StoreError
+        from fieldcoach.db import StoreError, read_failure
 
         app = self.app
         try:
@@ -162,7 +162,8 @@ class HomeScreen(Screen[None]):
             app.call_from_thread(app.fail_startup, str(exc))
             return
         except Exception as exc:
-            app.call_from_thread(self.notify, escape(f"Could not load home: {exc}"), severity="error")
+            app.call_from_thread(self.notify, escape(read_failure(exc, "this week's figures")),
+                                 severity="error")
             return
         app.call_from_thread(self._show, HomeData(summary, settings))
 

@@ -122,6 +122,7 @@ class PreCallScreen(Screen[None]):
     @work(thread=True, exit_on_error=False, exclusive=True, group="pc-load")
     def _load(self) -> None:
         from fieldcoach import queries
+        from fieldcoach.db import read_failure
 
         con = self.app.store.con()
         try:
@@ -129,7 +130,8 @@ class PreCallScreen(Screen[None]):
             skills = queries.skills(con)
             settings = queries.settings(con)
         except Exception as exc:  # noqa: BLE001
-            self.app.call_from_thread(self.notify, f"Could not load: {escape(str(exc))}", severity="error")
+            self.app.call_from_thread(self.notify, escape(read_failure(exc, "the reps and skills")),
+                                      severity="error")
             return
         self.app.call_from_thread(self._loaded, reps, skills, settings)
 
@@ -171,6 +173,7 @@ class PreCallScreen(Screen[None]):
     @work(thread=True, exit_on_error=False, exclusive=True, group="pc-rep")
     def _load_rep(self, rep_id: str) -> None:
         from fieldcoach import queries
+        from fieldcoach.db import read_failure
 
         con = self.app.store.con()
         try:
@@ -178,7 +181,7 @@ class PreCallScreen(Screen[None]):
             steps = queries.open_steps(con, self.app.now(), rep_id)
             exps = queries.expectations(con, rep_id)
         except Exception as exc:  # noqa: BLE001
-            self.app.call_from_thread(self.notify, f"Could not load the rep: {escape(str(exc))}",
+            self.app.call_from_thread(self.notify, escape(read_failure(exc, "the rep")),
                                       severity="error")
             return
         self.app.call_from_thread(self._rep_loaded, rep_id, goal, steps, exps)

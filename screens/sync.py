@@ -74,12 +74,13 @@ class SyncScreen(Screen[None]):
 
     @work(thread=True, exit_on_error=False, group="sync-load")
     def _load(self) -> None:
+        from fieldcoach.db import read_failure
         from fieldcoach.queries import settings
 
         try:
             s = settings(self.app.store.con())
         except Exception as exc:
-            self.app.call_from_thread(self.notify, escape(f"Cannot read settings: {exc}"), severity="error")
+            self.app.call_from_thread(self.notify, escape(read_failure(exc, "the settings")), severity="error")
             return
         self.app.call_from_thread(self._loaded, s.store_dir or "", s.manager_id)
 

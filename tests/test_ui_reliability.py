@@ -95,7 +95,7 @@ async def test_worker_failure_is_shown_and_app_keeps_running(db_path, store, mon
         from rich.text import Text
 
         shown = [str(Text.from_markup(n.message)) for n in app._notifications]
-        assert any(m == "Could not load home: summary [bold]broke[/]" for m in shown), shown
+        assert any(m == "This week's figures could not be read: summary [bold]broke[/]" for m in shown), shown
         # Still usable: a key still works.
         await pilot.press("ctrl+p")
         await pilot.pause()
