@@ -17,6 +17,8 @@ from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
 
+from screens import WIDE
+
 from .clock import local_tz, utcnow
 from .drafts import Drafts
 from .paths import drafts_dir
@@ -65,6 +67,7 @@ class FieldcoachApp(App[None]):
     CSS_PATH = "app.tcss"
     COMMANDS = {ActionsProvider}
     ENABLE_COMMAND_PALETTE = True
+    HORIZONTAL_BREAKPOINTS = [(WIDE, "wide")]  # screens lay out in two columns from WIDE up
     GC_SETTLE_S = 1.0  # after the first frame, the cyclic GC comes back on (see on_ready)
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="quit", tooltip="Leave fieldcoach; everything is saved"),

@@ -100,11 +100,7 @@ class FeedbackScreen(Screen[None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.set_class(self.app.size.width >= 110, "wide")
         self._load()
-
-    def on_resize(self, event) -> None:
-        self.set_class(event.size.width >= 110, "wide")
 
     @property
     def step(self) -> DebriefStep | None:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from rich.markup import escape
 from rich.text import Text
-from textual import events, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -25,7 +25,6 @@ from screens.footer import KeyFooter
 if TYPE_CHECKING:
     from textual.widgets import DataTable
 
-WIDE = 110  # at this width and above home uses two columns
 BAR_WIDTH = 40
 
 
@@ -121,7 +120,6 @@ class HomeScreen(Screen[None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self._apply_width(self.app.size.width)
         self._table("in-progress").add_columns("Rep", "Account", "Status", "Since end")
         self._table("upcoming").add_columns("When", "Rep", "Account")
         self._table("steps").add_columns("Due", "Rep", "Next step (you: yours)")
@@ -131,12 +129,6 @@ class HomeScreen(Screen[None]):
         from textual.widgets import DataTable
 
         return self.query_one(f"#{table_id}", DataTable)
-
-    def on_resize(self, event: events.Resize) -> None:
-        self._apply_width(event.size.width)
-
-    def _apply_width(self, width: int) -> None:
-        self.set_class(width >= WIDE, "wide")
 
     def on_screen_resume(self) -> None:
         self.refresh_data()

@@ -26,9 +26,9 @@ from fieldcoach.errors import FieldError
 from fieldcoach.notes import ActiveCall, NoteRow
 from fieldcoach.shorthand import legend
 
+from screens import WIDE
 from screens.footer import KeyFooter
 
-WIDE = 110  # at this width and above the side panel shows the call's plan
 KIND_SYMBOL = {"strength": "+", "improve": "-", "question": "?", "plain": "·"}
 KIND_STYLE = {"strength": "green", "improve": "yellow", "question": "cyan", "plain": ""}
 MARKER_OF = {"strength": "+", "improve": "-", "question": "?", "plain": ""}
@@ -155,7 +155,6 @@ class ObservationScreen(Screen[None]):
     def on_mount(self) -> None:
         line = self.query_one("#note-line", Input)
         line.focus()
-        self._apply_width(self.app.size.width)
         from fieldcoach.lookups import find_call
 
         con = self.app.store.hot_con()
@@ -198,11 +197,7 @@ class ObservationScreen(Screen[None]):
         self._load_side_when_shown()
 
     def on_resize(self, event) -> None:
-        self._apply_width(event.size.width)
         self._load_side_when_shown()
-
-    def _apply_width(self, width: int) -> None:
-        self.set_class(width >= WIDE, "wide")
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="obs-checkpoint")
     def _checkpoint(self) -> None:
@@ -223,7 +218,7 @@ class ObservationScreen(Screen[None]):
     def _load_side_when_shown(self) -> None:
         """The side panel (objective, goal, open steps) shows on wide terminals only: it is
         read the first time it is shown, once that frame is drawn (the note line first)."""
-        if self.has_class("wide") and self.active is not None and not self._side_asked:
+        if self.app.size.width >= WIDE and self.active is not None and not self._side_asked:
             self._side_asked = True
             if not self.query("#obs-side"):
                 self.query_one("#obs-body").mount(self._side())

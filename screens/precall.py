@@ -110,12 +110,8 @@ class PreCallScreen(Screen[None]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.set_class(self.app.size.width >= 110, "wide")
         self.sub_title = "Pre-call setup"
         self._load()
-
-    def on_resize(self, event) -> None:
-        self.set_class(event.size.width >= 110, "wide")
 
     # --- loading ---------------------------------------------------------------------------
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from rich.markup import escape
 from rich.text import Text
-from textual import events, on, work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -17,7 +17,7 @@ from textual.widgets import (
 
 from screens.dialogs import ConfirmDialog, DraftKeeper, clear_field_errors, show_field_error, warm_orm
 from screens.footer import KeyFooter
-from screens.home import WIDE, fmt_day
+from screens.home import fmt_day
 
 CADENCE_GAP_DAYS = 14  # a gap longer than two weeks between sessions is called out
 
@@ -456,10 +456,6 @@ class RepScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#rep-steps", DataTable).add_columns("Due", "Who", "Next step")
-        self.set_class(self.app.size.width >= WIDE, "wide")
-
-    def on_resize(self, event: events.Resize) -> None:
-        self.set_class(event.size.width >= WIDE, "wide")
 
     def on_screen_resume(self) -> None:
         self._load()

@@ -9,15 +9,12 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual import events
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Header, Input, Label, Select, Static, Switch, TextArea
 
 from screens.dialogs import DraftKeeper, clear_field_errors, show_field_error, warm_orm
 from screens.footer import KeyFooter
-
-WIDE = 110
 
 THEMES = (("Dark", "textual-dark"), ("Light", "textual-light"))
 STAGE_HELP = "stages: self, observations, ratings, kss, next"
@@ -106,12 +103,8 @@ class SettingsScreen(DraftKeeper, Screen[None]):
 
     def on_mount(self) -> None:
         self.sub_title = "Settings"
-        self.set_class(self.app.size.width >= WIDE, "wide")
         warm_orm(self)
         self._load()
-
-    def on_resize(self, event: events.Resize) -> None:
-        self.set_class(event.size.width >= WIDE, "wide")
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="settings")
     def _load(self) -> None:
