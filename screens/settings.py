@@ -5,7 +5,6 @@ ctrl+s saves everything; a bad value gets its message at the field."""
 from __future__ import annotations
 
 from rich.markup import escape
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding

@@ -28,3 +28,15 @@ def store(db_path):
     bootstrap(s, manager_name="Alex Morgan")
     yield s
     s.close()
+
+
+@pytest.fixture
+def fixed_store(tmp_path):
+    """A small store with hand-written records and fixed times (tests/test_sync_export.py)."""
+    from test_sync_export import seed_fixed
+
+    s = Store(tmp_path / "fixed" / "fieldcoach.db")
+    s.open()
+    seed_fixed(s)
+    yield s
+    s.close()

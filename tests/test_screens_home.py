@@ -2,36 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta, timezone
 
 from fieldcoach import notes, queries, services
-from fieldcoach.app import FieldcoachApp
 from fieldcoach.demo import write_demo
 
-FIXED = datetime(2026, 11, 26, 15, 0, tzinfo=timezone.utc)
+from tests.helpers import FIXED, make_app, screen_text, settle
 
-
-async def settle(app, pilot) -> None:
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-def screen_text(app) -> str:
-    """Everything the current screen shows, as plain text."""
-    from textual.widgets import DataTable, Static
-
-    parts = []
-    for w in app.screen.query(Static):
-        parts.append(str(w.render()))
-    for t in app.screen.query(DataTable):
-        for row in range(t.row_count):
-            parts.append(" ".join(str(c) for c in t.get_row_at(row)))
-    return "\n".join(parts)
-
-
-def make_app(db_path) -> FieldcoachApp:
-    return FieldcoachApp(db_path, clock=lambda: FIXED, tz=timezone.utc)
 
 
 async def test_home_shows_figures_on_demo_data(store, db_path):
@@ -40,7 +17,7 @@ async def test_home_shows_figures_on_demo_data(store, db_path):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
         assert type(app.screen).__name__ == "HomeScreen"
-        text = screen_text(app)
+        text = screen_text(app.screen)
         h = queries.home_summary(store.con(), FIXED, timezone.utc)
         assert "coaching this week" in text
         assert f"{h.this_week.minutes:.0f} / {h.budget_minutes} min" in text
@@ -62,23 +39,23 @@ async def test_weeks_without_coaching_are_called_out(store, db_path):
     app = make_app(db_path)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(app, pilot)
-        text = screen_text(app)
+        text = screen_text(app.screen)
         assert "No coaching:" in text and "week of 9 Nov" in text
         assert "week of 2 Nov" not in text  # the week with the call is not listed
 
 
 async def test_mark_step_done_from_home(store, db_path):
     rep = services.add_rep(store, "Tom Becker")
-    step = services.add_next_step(store, rep_id=rep, action="Book follow-up with the CFO",
-                                  due_at=FIXED - timedelta(days=2))
+    services.add_next_step(store, rep_id=rep, action="Book follow-up with the CFO",
+                           due_at=FIXED - timedelta(days=2))
     app = make_app(db_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
-        assert "overdue 24 Nov" in screen_text(app)
+        assert "overdue 24 Nov" in screen_text(app.screen)
         await pilot.press("d")
         await settle(app, pilot)
         assert queries.open_steps(store.con(), FIXED) == []
-        assert "No open next steps." in screen_text(app)
+        assert "No open next steps." in screen_text(app.screen)
 
 
 async def test_capture_goes_to_inbox_without_a_call(store, db_path):
@@ -93,7 +70,7 @@ async def test_capture_goes_to_inbox_without_a_call(store, db_path):
         await settle(app, pilot)
         assert [n.text for n in notes.inbox(store.con())] == ["[bold]ask Tom[/]"]
         assert type(app.screen).__name__ == "HomeScreen"
-        assert "[bold]ask Tom[/]" in screen_text(app)  # shown literally in the inbox
+        assert "[bold]ask Tom[/]" in screen_text(app.screen)  # shown literally in the inbox
 
 
 async def test_capture_goes_to_the_observed_call(store, db_path):
@@ -140,8 +117,8 @@ async def test_launch_with_an_observing_call_opens_observation(store, db_path):
         app.pop_screen()                      # back to home, built when first shown
         await settle(app, pilot)
         assert type(app.screen).__name__ == "HomeScreen"
-        assert "coaching this week" in screen_text(app)
-        assert "observing" in screen_text(app)
+        assert "coaching this week" in screen_text(app.screen)
+        assert "observing" in screen_text(app.screen)
 
 
 async def test_call_opened_at_launch_ends_into_feedback_then_home(store, db_path):
@@ -162,8 +139,8 @@ async def test_call_opened_at_launch_ends_into_feedback_then_home(store, db_path
         await settle(app, pilot)
         assert type(app.screen).__name__ == "HomeScreen"
         assert len(app.screen_stack) == 1
-        assert "coaching this week" in screen_text(app)
-        assert "debrief" in screen_text(app)
+        assert "coaching this week" in screen_text(app.screen)
+        assert "debrief" in screen_text(app.screen)
         assert not app.check_action("back", ())  # home is the bottom: escape stays
 
 
@@ -221,7 +198,7 @@ async def test_enter_resumes_the_call_waiting_for_debrief(store, db_path):
     app = make_app(db_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
-        assert "40m LATE" in screen_text(app)
+        assert "40m LATE" in screen_text(app.screen)
         app.screen.query_one("#in-progress").focus()
         await pilot.press("enter")
         await settle(app, pilot)

@@ -13,33 +13,9 @@ from screens.feedback import FeedbackScreen
 from screens.observe import ObservationScreen
 from screens.precall import PreCallScreen
 
-NOW = datetime(2026, 11, 26, 15, 0, tzinfo=timezone.utc)  # a Thursday
+from tests.helpers import FIXED as NOW
+from tests.helpers import Clock, screen_text, settle, text_of
 
-
-class Clock:
-    """Moves one second per reading, so notes keep their order in time."""
-
-    def __init__(self, start: datetime) -> None:
-        self.t = start
-
-    def __call__(self) -> datetime:
-        self.t += timedelta(seconds=1)
-        return self.t
-
-
-def text_of(screen, selector: str) -> str:
-    w = screen.query_one(selector, Static)
-    return str(w.render())
-
-
-def screen_text(screen) -> str:
-    return "\n".join(str(w.render()) for w in screen.query(Static))
-
-
-async def settle(app, pilot) -> None:
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def type_into(pilot, widget: Input, text: str) -> None:

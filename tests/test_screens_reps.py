@@ -7,7 +7,7 @@ from datetime import timedelta
 from fieldcoach import queries, services
 from fieldcoach.demo import write_demo
 
-from tests.test_screens_home import FIXED, make_app, screen_text, settle
+from tests.helpers import FIXED, make_app, screen_text, settle
 
 
 async def open_reps(app, pilot) -> None:
@@ -26,7 +26,7 @@ async def test_add_rep_and_agree_goal(store, db_path):
     app = make_app(db_path)
     async with app.run_test(size=(100, 40)) as pilot:
         await open_reps(app, pilot)
-        assert "No reps yet" in screen_text(app)
+        assert "No reps yet" in screen_text(app.screen)
         await pilot.press("a")
         await pilot.pause()
         assert type(app.screen).__name__ == "RepForm"
@@ -37,13 +37,13 @@ async def test_add_rep_and_agree_goal(store, db_path):
         reps = queries.list_reps(store.con())
         assert [(r.name, r.role, r.territory) for r in reps] == [("Priya Shah", "Account Executive", "London North")]
         assert type(app.screen).__name__ == "RepsScreen"
-        assert "Priya Shah" in screen_text(app) and "no agreed goal" in screen_text(app)
+        assert "Priya Shah" in screen_text(app.screen) and "no agreed goal" in screen_text(app.screen)
         assert app.drafts.all() == []  # the draft went with the save
 
         await pilot.press("enter")
         await settle(app, pilot)
         assert type(app.screen).__name__ == "RepScreen"
-        assert "No goal agreed yet" in screen_text(app)
+        assert "No goal agreed yet" in screen_text(app.screen)
         await pilot.press("g")
         await pilot.pause()
         assert type(app.screen).__name__ == "GoalForm"
@@ -58,7 +58,7 @@ async def test_add_rep_and_agree_goal(store, db_path):
         assert goal is not None and goal.statement == "Ask before telling"
         assert goal.skill_ids == [skills[0].id, skills[1].id]
         assert type(app.screen).__name__ == "RepScreen"
-        text = screen_text(app)
+        text = screen_text(app.screen)
         assert "Ask before telling" in text and skills[0].name in text
 
 
@@ -75,14 +75,14 @@ async def test_goal_needs_one_to_three_skills(store, db_path):
         await pilot.press("ctrl+s")           # no skill picked
         await settle(app, pilot)
         assert type(app.screen).__name__ == "GoalForm"
-        assert "Pick one to three focus skills" in screen_text(app)
+        assert "Pick one to three focus skills" in screen_text(app.screen)
         await pilot.press("tab")
         for _ in range(4):                    # four skills
             await pilot.press("space", "down")
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert type(app.screen).__name__ == "GoalForm"
-        assert "you picked 4" in screen_text(app)
+        assert "you picked 4" in screen_text(app.screen)
         assert queries.goal_for(store.con(), rep) is None
 
 
@@ -91,10 +91,10 @@ async def test_rep_name_that_looks_like_markup_is_shown_literally(store, db_path
     app = make_app(db_path)
     async with app.run_test(size=(100, 30)) as pilot:
         await open_reps(app, pilot)
-        assert "[bold red]Eve[/] [link=x]" in screen_text(app)
+        assert "[bold red]Eve[/] [link=x]" in screen_text(app.screen)
         await pilot.press("enter")
         await settle(app, pilot)
-        assert "[bold red]Eve[/] [link=x]" in screen_text(app)
+        assert "[bold red]Eve[/] [link=x]" in screen_text(app.screen)
 
 
 async def test_empty_name_gets_a_field_message(store, db_path):
@@ -131,7 +131,7 @@ async def test_edit_and_delete_rep_with_confirm(store, db_path):
         await pilot.press("y")
         await settle(app, pilot)
         assert queries.list_reps(store.con()) == []
-        assert "No reps yet" in screen_text(app)
+        assert "No reps yet" in screen_text(app.screen)
         assert rep
 
 
@@ -144,7 +144,7 @@ async def test_rep_page_shows_history_trends_and_steps(store, db_path):
         await open_reps(app, pilot)
         app.push_screen(__import__("screens.reps", fromlist=["RepScreen"]).RepScreen(detail.id))
         await settle(app, pilot)
-        text = screen_text(app)
+        text = screen_text(app.screen)
         top = detail.sessions[0]
         assert f"#{top.number}" in text
         name, scores = next(iter(detail.skill_trend.items()))
@@ -174,7 +174,7 @@ async def test_expectations_and_step_done_on_rep_page(store, db_path):
         await settle(app, pilot)
         assert [e.text for e in queries.expectations(store.con(), rep)] == [
             "Research the account", "Know the buyer's role"]
-        assert "Know the buyer's role" in screen_text(app)
+        assert "Know the buyer's role" in screen_text(app.screen)
         app.screen.query_one("#rep-steps").focus()
         await pilot.press("d")
         await settle(app, pilot)

@@ -6,7 +6,7 @@ from textual.widgets import Input, TextArea
 
 from fieldcoach import queries
 
-from tests.test_screens_home import make_app, settle
+from tests.helpers import make_app, screen_text, settle
 
 
 async def open_settings(app, pilot) -> None:
@@ -39,8 +39,7 @@ async def test_settings_save(store, db_path):
         await pilot.press("escape")
         await settle(app, pilot)
         assert type(app.screen).__name__ == "HomeScreen"
-        from tests.test_screens_home import screen_text
-        assert "/ 180 min" in screen_text(app)
+        assert "/ 180 min" in screen_text(app.screen)
 
 
 async def test_bad_budget_gets_a_message_at_the_field(store, db_path):

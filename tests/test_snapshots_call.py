@@ -3,18 +3,18 @@ and 120x36, with a fixed clock so the elapsed time and the feedback delay are st
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta, timezone
 
 import pytest
 from textual.widgets import Input
 
 from fieldcoach import notes, queries, services
-from fieldcoach.app import FieldcoachApp
 from fieldcoach.demo import write_demo
 from screens.feedback import FeedbackScreen
 from screens.observe import ObservationScreen
 
-FIXED = datetime(2026, 11, 26, 15, 0, tzinfo=timezone.utc)
+from tests.helpers import FIXED, make_app, settle
+
 SIZES = [(80, 24), (120, 36)]
 
 
@@ -24,14 +24,8 @@ def demo(store):
     return store
 
 
-def _app(db_path) -> FieldcoachApp:
-    return FieldcoachApp(db_path, clock=lambda: FIXED, tz=timezone.utc)
-
-
 async def _settle(app, pilot) -> None:
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
+    await settle(app, pilot)
     for inp in app.screen.query(Input):
         inp.cursor_blink = False
     await pilot.pause()
@@ -59,7 +53,7 @@ def _debrief_call(store) -> str:
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_observation_screen(snap_compare, demo, db_path, size):
     call_id = _observing_call(demo)
-    app = _app(db_path)
+    app = make_app(db_path)
 
     async def run_before(pilot) -> None:
         await _settle(app, pilot)
@@ -74,7 +68,7 @@ def test_observation_screen(snap_compare, demo, db_path, size):
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_feedback_script(snap_compare, demo, db_path, size):
     call_id = _debrief_call(demo)
-    app = _app(db_path)
+    app = make_app(db_path)
 
     async def run_before(pilot) -> None:
         await _settle(app, pilot)
@@ -87,7 +81,7 @@ def test_feedback_script(snap_compare, demo, db_path, size):
 
 def test_feedback_ratings_step(snap_compare, demo, db_path):
     call_id = _debrief_call(demo)
-    app = _app(db_path)
+    app = make_app(db_path)
 
     async def run_before(pilot) -> None:
         await _settle(app, pilot)
@@ -109,7 +103,7 @@ def test_precall_with_rep_and_date(snap_compare, demo, db_path, size):
     from screens.precall import PreCallScreen
 
     rep_id = queries.list_reps(demo.con())[0].id
-    app = _app(db_path)
+    app = make_app(db_path)
 
     async def run_before(pilot) -> None:
         await _settle(app, pilot)

@@ -19,7 +19,7 @@ from fieldcoach.db import transaction
 from fieldcoach.demo import write_demo
 from fieldcoach.store import Store
 from fieldcoach.sync import commands
-from fieldcoach.sync.export import export_bundle, export_store
+from fieldcoach.sync.export import export_bundle
 from fieldcoach.sync.models import json_schema
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -75,15 +75,6 @@ def seed_fixed(store: Store) -> None:
         con.execute("INSERT INTO next_step (id, created_at, updated_at, call_id, rep_id, owner, action, due_at) "
                     "VALUES (?,?,?,?,?,?,?,?)", ("s1", ts(10, 58), ts(11), CALL, REP, "rep", "Send recap",
                                                    ts(17)))
-
-
-@pytest.fixture
-def fixed_store(tmp_path):
-    s = Store(tmp_path / "fixed" / "fieldcoach.db")
-    s.open()
-    seed_fixed(s)
-    yield s
-    s.close()
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from fieldcoach.store import Store
 from fieldcoach.sync import commands
 from fieldcoach.sync.export import COLUMNS, export_bundle
 
-from test_sync_export import CALL, MID, REP, export, seed_fixed, snapshot, ts
+from test_sync_export import CALL, MID, REP, export, seed_fixed, ts
 
 TABLES = tuple(COLUMNS) + ("manager",)
 
@@ -29,15 +29,6 @@ TABLES = tuple(COLUMNS) + ("manager",)
 def dump(store: Store) -> dict[str, list[tuple]]:
     con = store.con()
     return {t: [tuple(r) for r in con.execute(f"SELECT * FROM {t} ORDER BY id")] for t in COLUMNS}
-
-
-@pytest.fixture
-def fixed_store(tmp_path):
-    s = Store(tmp_path / "fixed" / "fieldcoach.db")
-    s.open()
-    seed_fixed(s)
-    yield s
-    s.close()
 
 
 @pytest.fixture

@@ -4,28 +4,17 @@ refusals shown at the field, user text shown literally."""
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import timezone
 
-from textual.widgets import Input, ProgressBar, Static
+from textual.widgets import Input, ProgressBar
 
 from fieldcoach import queries
 from fieldcoach.app import FieldcoachApp
 from fieldcoach.demo import write_demo
 from fieldcoach.sync import commands
 
-FIXED = datetime(2026, 11, 26, 15, 0, tzinfo=timezone.utc)
+from tests.helpers import FIXED, settle, text_of
 
-
-async def settle(app, pilot) -> None:
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-def text_of(app, selector: str) -> str:
-    return str(app.screen.query_one(selector, Static).render())
 
 
 async def open_sync(app, pilot):
@@ -46,7 +35,7 @@ async def test_export_uses_the_folder_typed_saves_it_and_shows_a_summary(store, 
         app.screen.query_one("#store-dir", Input).value = str(folder)
         await pilot.press("e")
         await settle(app, pilot)
-        summary = text_of(app, "#export-summary")
+        summary = text_of(app.screen, "#export-summary")
         assert "42 written, 0 unchanged, 0 deleted, 0 kept newer in the store" in summary
         assert str(folder) in summary  # markup-looking folder name shown literally
         assert not app.screen.query_one("#progress", ProgressBar).display
@@ -55,7 +44,7 @@ async def test_export_uses_the_folder_typed_saves_it_and_shows_a_summary(store, 
         assert len(list((folder / mid / "calls").glob("*.json"))) == 40
         await pilot.press("e")  # nothing changed: nothing written
         await settle(app, pilot)
-        assert "0 written" in text_of(app, "#export-summary")
+        assert "0 written" in text_of(app.screen, "#export-summary")
         await pilot.press("escape")
         await pilot.pause()
         assert type(app.screen).__name__ == "HomeScreen"
@@ -80,7 +69,7 @@ async def test_store_folder_comes_from_settings_and_typing_e_in_it_is_text(store
         app.screen.query_one("#export").focus()
         await pilot.press("e")  # outside the input, e exports: with no folder it asks for one
         await settle(app, pilot)
-        assert "Choose the team store folder first" in text_of(app, "#err-store_dir")
+        assert "Choose the team store folder first" in text_of(app.screen, "#err-store_dir")
         assert inp.has_focus
 
 
@@ -102,8 +91,8 @@ async def test_import_asks_first_then_merges(store, db_path, tmp_path):
         await pilot.press("i")
         await pilot.pause()
         assert type(app.screen).__name__ == "ConfirmDialog"
-        assert "Import " in text_of(app, "#confirm-message") and "newer version wins" in \
-            text_of(app, "#confirm-detail")
+        assert "Import " in text_of(app.screen, "#confirm-message") and "newer version wins" in \
+            text_of(app.screen, "#confirm-detail")
         await pilot.press("n")  # cancel: nothing happens
         await settle(app, pilot)
         assert store.con().execute("SELECT count(*) FROM call").fetchone()[0] == 0
@@ -112,7 +101,7 @@ async def test_import_asks_first_then_merges(store, db_path, tmp_path):
         await pilot.press("y")
         await settle(app, pilot)
         assert store.con().execute("SELECT count(*) FROM call").fetchone()[0] == n_calls
-        assert "Imported " in text_of(app, "#import-summary") and "new" in text_of(app, "#import-summary")
+        assert "Imported " in text_of(app.screen, "#import-summary") and "new" in text_of(app.screen, "#import-summary")
 
 
 async def test_refused_import_shows_file_and_field_and_changes_nothing(store, db_path, tmp_path):
@@ -128,6 +117,6 @@ async def test_refused_import_shows_file_and_field_and_changes_nothing(store, db
         await pilot.pause()
         await pilot.press("y")
         await settle(app, pilot)
-        err = text_of(app, "#err-import")
+        err = text_of(app.screen, "#err-import")
         assert str(bad) in err and "updated_at: naive datetime" in err and "nothing changed" in err
         assert type(app.screen).__name__ == "SyncScreen"

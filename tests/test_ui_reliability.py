@@ -3,7 +3,7 @@ a failing worker is shown, a killed process loses nothing, any note text shows l
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import timezone
 
 import pytest
 from textual.widgets import Input
@@ -14,22 +14,9 @@ from fieldcoach.drafts import Drafts
 from fieldcoach.paths import drafts_dir
 from screens.observe import ObservationScreen
 
-NOW = datetime(2026, 11, 26, 15, 0, tzinfo=timezone.utc)
+from tests.helpers import FIXED as NOW
+from tests.helpers import Clock, settle
 
-
-class Clock:
-    def __init__(self, start: datetime) -> None:
-        self.t = start
-
-    def __call__(self) -> datetime:
-        self.t += timedelta(seconds=1)
-        return self.t
-
-
-async def settle(app, pilot) -> None:
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 @pytest.fixture

@@ -1,0 +1,49 @@
+"""What the screen tests share: a fixed moment, a clock that steps, an app on it, waiting
+for the app to settle, and reading what a screen shows."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from fieldcoach.app import FieldcoachApp
+
+FIXED = datetime(2026, 11, 26, 15, 0, tzinfo=timezone.utc)  # a Thursday
+
+
+class Clock:
+    """Moves one second per reading, so notes keep their order in time."""
+
+    def __init__(self, start: datetime) -> None:
+        self.t = start
+
+    def __call__(self) -> datetime:
+        self.t += timedelta(seconds=1)
+        return self.t
+
+
+def make_app(db_path) -> FieldcoachApp:
+    return FieldcoachApp(db_path, clock=lambda: FIXED, tz=timezone.utc)
+
+
+async def settle(app, pilot) -> None:
+    """Let messages and workers finish, twice: a worker's result may start another."""
+    for _ in range(2):
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def text_of(screen, selector: str) -> str:
+    from textual.widgets import Static
+
+    return str(screen.query_one(selector, Static).render())
+
+
+def screen_text(screen) -> str:
+    """Everything the screen shows in its Statics and DataTables, as plain text."""
+    from textual.widgets import DataTable, Static
+
+    parts = [str(w.render()) for w in screen.query(Static)]
+    for t in screen.query(DataTable):
+        parts.extend(" ".join(str(c) for c in t.get_row_at(row)) for row in range(t.row_count))
+    return "\n".join(parts)
