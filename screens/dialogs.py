@@ -88,6 +88,11 @@ def warm_orm(screen) -> None:
     screen.run_worker(warm, thread=True, exit_on_error=False, group="warm-orm")
 
 
+def field_error(field: str) -> Static:
+    """The empty line under a field where show_field_error puts its message."""
+    return Static("", id=f"err-{field}", classes="field-error", markup=False)
+
+
 def show_field_error(screen, field: str, message: str, default: str = "") -> None:
     """Put message under the field (a Static with id `err-<field>`), else notify it."""
     from textual.css.query import NoMatches
@@ -127,7 +132,7 @@ class CaptureDialog(DraftKeeper, ModalScreen[bool]):
         with Vertical():
             yield Static("Quick note: Enter saves it to the call in progress, else to the inbox.")
             yield Input(placeholder="+ strength  - to work on  ? question  1-9 skill", id="capture-text")
-            yield Static("", id="err-note", classes="field-error", markup=False)
+            yield field_error("note")
         yield KeyFooter()
 
     def on_mount(self) -> None:

@@ -15,7 +15,9 @@ from textual.widgets import (
     Button, DataTable, Header, Input, Label, SelectionList, Static, TextArea,
 )
 
-from screens.dialogs import ConfirmDialog, DraftKeeper, clear_field_errors, show_field_error, warm_orm
+from screens.dialogs import (
+    ConfirmDialog, DraftKeeper, clear_field_errors, field_error, show_field_error, warm_orm,
+)
 from screens.footer import KeyFooter
 from screens.home import fmt_day
 
@@ -101,13 +103,13 @@ class RepForm(FormScreen):
             yield Static(Text("Edit rep" if self.rep else "Add a rep", style="bold"))
             yield Label("Name")
             yield Input(id="name", placeholder="e.g. Priya Shah")
-            yield Static("", id="err-name", classes="field-error", markup=False)
+            yield field_error("name")
             yield Label("Role")
             yield Input(id="role", placeholder="e.g. Account Executive")
-            yield Static("", id="err-role", classes="field-error", markup=False)
+            yield field_error("role")
             yield Label("Territory")
             yield Input(id="territory", placeholder="e.g. London North")
-            yield Static("", id="err-territory", classes="field-error", markup=False)
+            yield field_error("territory")
             yield from self.compose_buttons()
         yield KeyFooter()
 
@@ -163,11 +165,11 @@ class GoalForm(FormScreen):
             yield Static(title)
             yield Label("Goal statement (one line, agreed with the rep)")
             yield Input(id="statement", placeholder="e.g. Win the next meeting by asking before telling")
-            yield Static("", id="err-statement", classes="field-error", markup=False)
+            yield field_error("statement")
             yield Label("Focus skills (pick 1 to 3; space toggles)")
             yield SelectionList[str](*[(Text(k.name), k.id, k.id in chosen) for k in self.skills],
                                      id="skills")
-            yield Static("", id="err-skills", classes="field-error", markup=False)
+            yield field_error("skills")
             yield from self.compose_buttons()
         yield KeyFooter()
 
@@ -242,7 +244,7 @@ class ExpectationsForm(FormScreen):
             title.append(" prepares before every call (one per line)", style="bold")
             yield Static(title)
             yield TextArea(id="items", soft_wrap=True, show_line_numbers=False)
-            yield Static("", id="err-expectations", classes="field-error", markup=False)
+            yield field_error("expectations")
             yield from self.compose_buttons()
         yield KeyFooter()
 

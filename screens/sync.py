@@ -13,7 +13,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Header, Input, Label, ProgressBar, Static
 
-from screens.dialogs import ConfirmDialog
+from screens.dialogs import ConfirmDialog, field_error
 from screens.footer import KeyFooter
 
 CONFLICTS_SHOWN = 8
@@ -53,7 +53,7 @@ class SyncScreen(Screen[None]):
                 yield Label("Store folder")
                 yield Input(id="store-dir", placeholder="e.g. ~/OneDrive/Sales coaching (Enter saves)")
                 yield Button("Export (e)", id="export", variant="primary")
-            yield Static("", id="err-store_dir", classes="field-error", markup=False)
+            yield field_error("store_dir")
             yield ProgressBar(id="progress", show_eta=False)
             yield Static("No export yet in this session.", id="export-summary", markup=False)
             yield Static("Import", classes="section-title")
@@ -61,7 +61,7 @@ class SyncScreen(Screen[None]):
                 yield Label("File or folder")
                 yield Input(id="import-path", placeholder="a bundle .json or a store folder (Enter imports)")
                 yield Button("Import (i)", id="import")
-            yield Static("", id="err-import", classes="field-error", markup=False)
+            yield field_error("import")
             yield Static("", id="import-summary", markup=False)
         yield KeyFooter()
 
