@@ -40,6 +40,7 @@ class CallRow:
 
 CALL_COLS = ("c.id, c.rep_id, r.name, c.account, c.contact, c.kind, c.status, c.scheduled_at, "
               "c.started_at, c.ended_at, c.feedback_started_at, c.feedback_ended_at")
+CALL_SELECT = f"SELECT {CALL_COLS} FROM call c JOIN rep r ON r.id = c.rep_id"  # rows for call_row()
 
 
 def call_row(r: sqlite3.Row | tuple) -> CallRow:
@@ -55,6 +56,5 @@ def settings(con: sqlite3.Connection) -> Settings:
 
 
 def find_call(con: sqlite3.Connection, call_id: str) -> CallRow | None:
-    r = con.execute(f"SELECT {CALL_COLS} FROM call c JOIN rep r ON r.id = c.rep_id WHERE c.id = ?",
-                    (call_id,)).fetchone()
+    r = con.execute(f"{CALL_SELECT} WHERE c.id = ?", (call_id,)).fetchone()
     return call_row(r) if r else None

@@ -10,9 +10,8 @@ from datetime import datetime, timedelta, tzinfo
 
 from . import coaching
 from .clock import from_db, to_db, week_start
-from .lookups import CALL_COLS as _CALL_COLS
+from .lookups import CALL_COLS, CALL_SELECT, call_row
 from .lookups import CallRow, Settings, find_call, settings  # noqa: F401 (re-exported)
-from .lookups import call_row as _call
 from .notes import NoteRow, call_notes, inbox
 
 
@@ -152,13 +151,13 @@ def home_summary(con: sqlite3.Connection, now: datetime, tz: tzinfo | None = Non
         d = coaching.feedback_delay(en, fs, s.late_minutes)
         if d and d.late:
             late += 1
-    upcoming = [_call(r) for r in con.execute(
-        f"SELECT {_CALL_COLS} FROM call c JOIN rep r ON r.id = c.rep_id "
+    upcoming = [call_row(r) for r in con.execute(
+        f"{CALL_SELECT} "
         "WHERE c.status = 'planned' AND c.deleted_at IS NULL "
         "AND (c.scheduled_at IS NULL OR c.scheduled_at >= ?) ORDER BY c.scheduled_at LIMIT 10",
         (to_db(now - timedelta(hours=12)),))]
-    in_progress = [_call(r) for r in con.execute(
-        f"SELECT {_CALL_COLS} FROM call c JOIN rep r ON r.id = c.rep_id "
+    in_progress = [call_row(r) for r in con.execute(
+        f"{CALL_SELECT} "
         "WHERE c.status IN ('observing', 'debrief') AND c.deleted_at IS NULL "
         "ORDER BY c.started_at DESC LIMIT 5")]
     return HomeSummary(
@@ -255,8 +254,8 @@ def rep_detail(con: sqlite3.Connection, rep_id: str, now: datetime, history: int
                     (rep_id,)).fetchone()
     if r is None:
         return None
-    calls = [_call(x) for x in con.execute(
-        f"SELECT {_CALL_COLS} FROM call c JOIN rep r ON r.id = c.rep_id WHERE c.rep_id = ? "
+    calls = [call_row(x) for x in con.execute(
+        f"{CALL_SELECT} WHERE c.rep_id = ? "
         "AND c.kind = 'coaching' AND c.status = 'done' AND c.deleted_at IS NULL "
         "ORDER BY c.ended_at DESC LIMIT ?", (rep_id, history + 1))]
     # One session more than shown, so the oldest shown still knows its gap.
@@ -327,12 +326,12 @@ class CallDetail:
 
 def call_detail(con: sqlite3.Connection, call_id: str, now: datetime) -> CallDetail | None:
     r = con.execute(
-        f"SELECT {_CALL_COLS}, c.objective, c.advance_min, c.advance_stretch, c.prep_answers, "
+        f"SELECT {CALL_COLS}, c.objective, c.advance_min, c.advance_stretch, c.prep_answers, "
         "c.skill_ids FROM call c JOIN rep r ON r.id = c.rep_id WHERE c.id = ? AND c.deleted_at IS NULL",
         (call_id,)).fetchone()
     if r is None:
         return None
-    call = _call(r)
+    call = call_row(r)
     skill_ids = json.loads(r[16])
     desc = {k.id: k for k in skills(con)}
     sk = [desc.get(i) or SkillRow(i, n, "") for i, n in zip(skill_ids, skill_names(con, skill_ids))]
