@@ -47,3 +47,10 @@ def screen_text(screen) -> str:
     for t in screen.query(DataTable):
         parts.extend(" ".join(str(c) for c in t.get_row_at(row)) for row in range(t.row_count))
     return "\n".join(parts)
+
+
+def notifications(app) -> list[str]:
+    """The text of every notification the app has shown (markup resolved)."""
+    from rich.text import Text
+
+    return [str(Text.from_markup(n.message)) for n in app._notifications]

@@ -289,23 +289,16 @@ def test_export_from_a_file_damaged_in_the_middle_is_one_clear_line(damaged_db, 
 async def test_home_says_in_plain_words_when_a_read_meets_a_damaged_page(store, db_path, monkeypatch):
     """(Home itself reads a few index pages, so real damage rarely reaches it: the error
     SQLite raises when it does is injected here; the CLI test above uses a real file.)"""
-    from datetime import datetime, timezone
-
-    from rich.text import Text
-
-    from fieldcoach.app import FieldcoachApp
+    from tests.helpers import make_app, notifications, settle
 
     def damaged(*args, **kwargs):
         raise sqlite3.DatabaseError("database disk image is malformed")
 
     monkeypatch.setattr(queries, "home_summary", damaged)
-    app = FieldcoachApp(db_path, clock=lambda: datetime(2026, 11, 26, 15, 0, tzinfo=timezone.utc),
-                        tz=timezone.utc)
+    app = make_app(db_path)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        shown = [str(Text.from_markup(n.message)) for n in app._notifications]
+        await settle(app, pilot)
+        shown = notifications(app)
         assert app.is_running
     assert any(m.startswith("The database file is damaged: this week's figures could not be read.")
                for m in shown), shown

@@ -2,26 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 import pytest
 
-from fieldcoach.app import FieldcoachApp
 from fieldcoach.demo import write_demo
 
-FIXED = datetime(2026, 11, 26, 15, 0, tzinfo=timezone.utc)
+from tests.helpers import FIXED, make_app, settle
 
 
 async def _figures_shown(pilot) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    await settle(pilot.app, pilot)
 
 
 @pytest.fixture
 def demo_app(store, db_path):
     write_demo(store, calls=40, now=FIXED)
-    return FieldcoachApp(db_path, clock=lambda: FIXED, tz=timezone.utc)
+    return make_app(db_path)
 
 
 def test_home_80x24(demo_app, snap_compare):

@@ -15,7 +15,7 @@ from fieldcoach.paths import drafts_dir
 from screens.observe import ObservationScreen
 
 from tests.helpers import FIXED as NOW
-from tests.helpers import Clock, settle
+from tests.helpers import Clock, notifications, settle
 
 
 
@@ -79,9 +79,7 @@ async def test_worker_failure_is_shown_and_app_keeps_running(db_path, store, mon
         await settle(app, pilot)
         assert app.is_running and app.return_code is None
         assert isinstance(app.screen, HomeScreen)
-        from rich.text import Text
-
-        shown = [str(Text.from_markup(n.message)) for n in app._notifications]
+        shown = notifications(app)
         assert any(m == "This week's figures could not be read: summary [bold]broke[/]" for m in shown), shown
         # Still usable: a key still works.
         await pilot.press("ctrl+p")
