@@ -28,6 +28,9 @@ MID = "00000000-0000-4000-8000-0000000000aa"
 REP = "00000000-0000-4000-8000-000000000001"
 CALL = "00000000-0000-4000-8000-0000000000c1"
 SK1, SK2 = "00000000-0000-4000-8000-0000000000f1", "00000000-0000-4000-8000-0000000000f2"
+GOAL, EXP, ANSWER, STEP = (f"00000000-0000-4000-8000-000000000{n}" for n in ("901", "e01", "a01", "501"))
+N1, N2, N3, N4 = (f"00000000-0000-4000-8000-000000000d0{i}" for i in range(1, 5))
+R1, R2 = "00000000-0000-4000-8000-000000000b01", "00000000-0000-4000-8000-000000000b02"
 
 
 def ts(h: int, m: int = 0, s: int = 0, us: int = 0) -> str:
@@ -46,9 +49,9 @@ def seed_fixed(store: Store) -> None:
         con.execute("INSERT INTO rep (id, created_at, updated_at, name, role, territory) VALUES (?,?,?,?,?,?)",
                     (REP, ts(8), ts(8), "Zoë Dubois", "Account Executive", "Home Counties"))
         con.execute("INSERT INTO goal (id, created_at, updated_at, rep_id, statement, skill_ids) "
-                    "VALUES (?,?,?,?,?,?)", ("g1", ts(8), ts(8, 5), REP, "Ask before telling", json.dumps([SK1])))
+                    "VALUES (?,?,?,?,?,?)", (GOAL, ts(8), ts(8, 5), REP, "Ask before telling", json.dumps([SK1])))
         con.execute("INSERT INTO expectation (id, created_at, updated_at, rep_id, text, position) "
-                    "VALUES (?,?,?,?,?,?)", ("e1", ts(8), ts(8), REP, "Research the account", 0))
+                    "VALUES (?,?,?,?,?,?)", (EXP, ts(8), ts(8), REP, "Research the account", 0))
         con.execute(
             "INSERT INTO call (id, created_at, updated_at, rep_id, account, contact, kind, status, "
             "scheduled_at, started_at, ended_at, feedback_started_at, feedback_ended_at, objective, "
@@ -57,23 +60,23 @@ def seed_fixed(store: Store) -> None:
              ts(10), ts(10, 45), ts(10, 50), ts(11), "Handle the pricing concern", "Second meeting",
              "Pilot agreed", json.dumps([{"text": "Research the account", "answer": "yes"}]),
              json.dumps([SK1, SK2])))
-        rows = [("n1", ts(10, 5), "opened with a clear agenda", "strength", SK1, 0, None),
-                ("n2", ts(10, 12, 30, 250), "[bold]talked over[/] the buyer — twice", "improve", SK2, 0, None),
-                ("n3", ts(10, 20), "private: seems tired", "plain", None, 1, None),
-                ("n4", ts(10, 30), "wrong call", "plain", None, 0, ts(10, 31))]
+        rows = [(N1, ts(10, 5), "opened with a clear agenda", "strength", SK1, 0, None),
+                (N2, ts(10, 12, 30, 250), "[bold]talked over[/] the buyer — twice", "improve", SK2, 0, None),
+                (N3, ts(10, 20), "private: seems tired", "plain", None, 1, None),
+                (N4, ts(10, 30), "wrong call", "plain", None, 0, ts(10, 31))]
         for nid, at, text, kind, skill, private, deleted in rows:
             con.execute("INSERT INTO note (id, created_at, updated_at, deleted_at, call_id, taken_at, "
                         "offset_seconds, text, kind, skill_id, private) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                         (nid, at, deleted or at, deleted, CALL, at, 300, text, kind, skill, private))
         con.execute("INSERT INTO debrief_answer (id, created_at, updated_at, call_id, question_id, question, "
                     "answer, by, position) VALUES (?,?,?,?,?,?,?,?,?)",
-                    ("a1", ts(10, 51), ts(10, 51), CALL, None, "How did the call end?", "Well: a follow-up.",
+                    (ANSWER, ts(10, 51), ts(10, 51), CALL, None, "How did the call end?", "Well: a follow-up.",
                      "rep", 0))
-        for rid, by, score in (("r1", "rep", 4), ("r2", "manager", 3)):
+        for rid, by, score in ((R1, "rep", 4), (R2, "manager", 3)):
             con.execute("INSERT INTO rating (id, created_at, updated_at, call_id, skill_id, by, score) "
                         "VALUES (?,?,?,?,?,?,?)", (rid, ts(10, 55), ts(10, 55), CALL, SK1, by, score))
         con.execute("INSERT INTO next_step (id, created_at, updated_at, call_id, rep_id, owner, action, due_at) "
-                    "VALUES (?,?,?,?,?,?,?,?)", ("s1", ts(10, 58), ts(11), CALL, REP, "rep", "Send recap",
+                    "VALUES (?,?,?,?,?,?,?,?)", (STEP, ts(10, 58), ts(11), CALL, REP, "rep", "Send recap",
                                                    ts(17)))
 
 
@@ -109,7 +112,7 @@ def test_call_document_matches_the_golden_file(fixed_store, tmp_path):
     assert got == golden.read_bytes()
     doc = json.loads(got)
     assert doc["schema"] == "fieldcoach/1" and doc["rep"] == {"id": REP, "name": "Zoë Dubois"}
-    assert [n["id"] for n in doc["notes"]] == ["n1", "n2", "n4"]  # private n3 stays on the laptop
+    assert [n["id"] for n in doc["notes"]] == [N1, N2, N4]  # private n3 stays on the laptop
     assert "private" not in got.decode() and "seems tired" not in got.decode()
     assert doc["updated_at"] == ts(11)  # the latest change to anything in the call
     assert got.endswith(b"}\n") and "Zoë".encode() in got  # UTF-8, not \u escapes
@@ -211,11 +214,11 @@ def test_cursor_does_not_skip_calls_sharing_the_same_stamp(fixed_store, tmp_path
 def test_making_a_note_private_removes_it_from_the_store(fixed_store, tmp_path):
     folder = tmp_path / "store"
     export(fixed_store, folder)
-    notes.set_private(fixed_store.con(), "n1", True)
+    notes.set_private(fixed_store.con(), N1, True)
     r = export(fixed_store, folder)
     assert f"{MID}/calls/{CALL}.json" in r.written
     doc = json.loads((folder / MID / "calls" / f"{CALL}.json").read_text("utf-8"))
-    assert [n["id"] for n in doc["notes"]] == ["n2", "n4"]
+    assert [n["id"] for n in doc["notes"]] == [N2, N4]
 
 
 def test_deleted_call_exports_as_tombstone(demo_store, tmp_path):
@@ -294,7 +297,7 @@ def test_every_exported_file_validates_against_the_published_schema(demo_store, 
     assert len(files) == 42
     for f in files:
         v.validate(json.loads(f.read_text("utf-8")))
-    v.validate(json.loads(export_bundle(demo_store.con(), "m", "Alex")))
+    v.validate(json.loads(export_bundle(demo_store.con(), MID, "Alex")))
     bad = json.loads(files[0].read_text("utf-8"))
     bad["surprise"] = 1
     assert not v.is_valid(bad)
@@ -322,7 +325,7 @@ def test_cli_export_to_a_file_instead_of_a_folder_is_one_clear_line(tmp_path, fi
 
 def test_an_old_row_without_an_offset_still_exports_an_aware_stamp(fixed_store, tmp_path):
     with transaction(fixed_store.con()):
-        fixed_store.con().execute("UPDATE note SET taken_at = '2026-11-20T10:05:00' WHERE id = 'n1'")
+        fixed_store.con().execute("UPDATE note SET taken_at = '2026-11-20T10:05:00' WHERE id = ?", (N1,))
     export(fixed_store, tmp_path / "store")
     doc = json.loads((tmp_path / "store" / MID / "calls" / f"{CALL}.json").read_text("utf-8"))
     assert doc["notes"][0]["taken_at"] == "2026-11-20T10:05:00.000000+00:00"

@@ -21,7 +21,7 @@ from fieldcoach.store import Store
 from fieldcoach.sync import commands
 from fieldcoach.sync.export import COLUMNS, export_bundle
 
-from test_sync_export import CALL, MID, REP, export, seed_fixed, ts
+from test_sync_export import CALL, MID, N1, N2, N3, REP, export, seed_fixed, ts
 
 TABLES = tuple(COLUMNS) + ("manager",)
 
@@ -121,8 +121,8 @@ def test_newer_wins_older_and_ties_keep_local(fixed_store, exported):
                                          d["notes"][1].update(text="same stamp, other text")))
     r = commands.run_import(fixed_store, [exported])
     assert con.execute("SELECT account FROM call WHERE id = ?", (CALL,)).fetchone()[0] == "Newer Ltd"
-    assert con.execute("SELECT text FROM note WHERE id = 'n1'").fetchone()[0] == "opened with a clear agenda"
-    assert con.execute("SELECT text FROM note WHERE id = 'n2'").fetchone()[0] == "[bold]talked over[/] the buyer — twice"
+    assert con.execute("SELECT text FROM note WHERE id = ?", (N1,)).fetchone()[0] == "opened with a clear agenda"
+    assert con.execute("SELECT text FROM note WHERE id = ?", (N2,)).fetchone()[0] == "[bold]talked over[/] the buyer — twice"
     assert r.updated == {"call": 1}
 
 
@@ -131,8 +131,8 @@ def test_tombstone_import_deletes_locally_and_keeps_private_flag(fixed_store, ex
     edit(call_file(exported), lambda d: d["notes"][0].update(deleted_at=ts(14), updated_at=ts(14)))
     r = commands.run_import(fixed_store, [exported])
     assert r.deleted == 1
-    assert con.execute("SELECT deleted_at FROM note WHERE id = 'n1'").fetchone()[0] == ts(14)
-    assert con.execute("SELECT private FROM note WHERE id = 'n3'").fetchone()[0] == 1
+    assert con.execute("SELECT deleted_at FROM note WHERE id = ?", (N1,)).fetchone()[0] == ts(14)
+    assert con.execute("SELECT private FROM note WHERE id = ?", (N3,)).fetchone()[0] == 1
 
 
 def test_import_of_a_teammates_call_creates_its_rep_and_the_next_export_carries_it(tmp_path, fixed_store, exported):
@@ -148,6 +148,9 @@ def test_import_of_a_teammates_call_creates_its_rep_and_the_next_export_carries_
     assert any(CALL in p for p in out.written)
 
 
+OLD_CALL = "00000000-0000-4000-8000-00000000001d"
+
+
 def test_import_rewinds_the_export_cursor_for_older_records(fixed_store, exported, tmp_path):
     """An imported record older than the export cursor still reaches the next export."""
     second = tmp_path / "second.db"
@@ -160,11 +163,11 @@ def test_import_rewinds_the_export_cursor_for_older_records(fixed_store, exporte
     seed_fixed(s3)
     with transaction(s3.con()):
         s3.con().execute("INSERT INTO call (id, created_at, updated_at, rep_id) VALUES "
-                         "('old-call', ?, ?, ?)", (ts(1), ts(1), REP))
+                         "(?, ?, ?, ?)", (OLD_CALL, ts(1), ts(1), REP))
     export(s3, tmp_path / "s3store")
     commands.run_import(s2, [tmp_path / "s3store"])
     r = export(s2, tmp_path / "s2store")
-    assert f"{MID}/calls/old-call.json" in r.written
+    assert f"{MID}/calls/{OLD_CALL}.json" in r.written
 
 
 def test_cli_import_prints_a_summary(fixed_store, exported, tmp_path):
@@ -191,17 +194,17 @@ def _iso(d: datetime) -> str:
 def datasets(draw):
     """Random reps, calls and notes, any text, any stamps, some tombstones, some private."""
     n_reps = draw(st.integers(1, 3))
-    reps = [(f"rep-{i}", _iso(draw(STAMPS)), draw(TEXT)) for i in range(n_reps)]
+    reps = [(f"00000000-0000-4000-8000-{i:012x}", _iso(draw(STAMPS)), draw(TEXT)) for i in range(n_reps)]
     calls, notes = [], []
     for i in range(draw(st.integers(0, 4))):
-        cid = f"call-{draw(IDS)}"
+        cid = f"00000000-0000-4000-8001-000000{draw(IDS)}"
         if any(c[0] == cid for c in calls):
             continue
         calls.append((cid, _iso(draw(STAMPS)), draw(st.sampled_from(reps))[0], draw(TEXT),
                       draw(st.sampled_from(["coaching", "selling"])),
                       _iso(draw(STAMPS)) if draw(st.booleans()) else None))
         for j in range(draw(st.integers(0, 3))):
-            notes.append((f"note-{cid}-{j}", _iso(draw(STAMPS)), cid, draw(TEXT),
+            notes.append((f"00000000-0000-4000-8002-{cid[-6:]}{j:06x}", _iso(draw(STAMPS)), cid, draw(TEXT),
                           draw(st.sampled_from(["plain", "strength", "improve", "question"])),
                           int(draw(st.integers(0, 5)) == 0), _iso(draw(STAMPS)) if draw(st.booleans()) else None))
     return reps, calls, notes

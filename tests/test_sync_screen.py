@@ -106,7 +106,7 @@ async def test_import_asks_first_then_merges(store, db_path, tmp_path):
 
 async def test_refused_import_shows_file_and_field_and_changes_nothing(store, db_path, tmp_path):
     bad = tmp_path / "bad.json"
-    bad.write_text(json.dumps({"schema": "fieldcoach/1", "type": "manifest", "manager_id": "m",
+    bad.write_text(json.dumps({"schema": "fieldcoach/1", "type": "manifest", "manager_id": "00000000-0000-4000-8000-0000000000aa",
                                "manager_name": "[red]x[/]", "calls": 0, "updated_at": "2026-01-01T10:00:00",
                                }), "utf-8")
     app = FieldcoachApp(db_path, clock=lambda: FIXED, tz=timezone.utc)

@@ -14,7 +14,7 @@ from pathlib import Path
 from ..cli import UserError
 from ..store import Store
 from . import store_io
-from .export import ExportResult, Progress, export_bundle, export_store
+from .export import ExportRefused, ExportResult, Progress, export_bundle, export_store
 from .importer import ImportRefused, ImportResult, import_paths
 
 LIST_LIMIT = 20
@@ -42,6 +42,8 @@ def run_export(store: Store, store_dir: str | Path, *, full: bool = False,
     manager_id, name = manager_identity(store)
     try:
         return export_store(store.con(), path, manager_id, name, full=full, progress=progress)
+    except ExportRefused as exc:
+        raise UserError(f"export refused: {exc}") from exc
     except PermissionError as exc:
         raise UserError(f"cannot write to the team store: {exc.filename or path}: permission denied") from exc
     except OSError as exc:
@@ -56,8 +58,13 @@ def run_import(store: Store, paths: Sequence[str | Path]) -> ImportResult:
 
 
 def export_summary(r: ExportResult) -> str:
-    return (f"{len(r.written)} written, {r.unchanged} unchanged, {r.deleted} deleted, "
+    line = (f"{len(r.written)} written, {r.unchanged} unchanged, {r.deleted} deleted, "
             f"{len(r.conflicts)} kept newer in the store")
+    if r.refused:
+        line += f", {len(r.refused)} refused (unsafe id)"
+    if r.restored:
+        line += f"; the store had lost {r.restored} document{'s' * (r.restored != 1)}: written again"
+    return line
 
 
 def import_summary(r: ImportResult) -> str:
@@ -102,6 +109,8 @@ def export(store: Store, store_dir: str | None = None, out: str | None = None, f
         print(f"wrote {rel}")
     if len(r.written) > LIST_LIMIT:
         print(f"… and {len(r.written) - LIST_LIMIT} more")
+    for line in r.refused:
+        print(f"refused {line}", file=sys.stderr)
     for c in r.conflicts:
         print(f"kept {c.path}: the store's copy is newer ({c.store_updated} > {c.local_updated})",
               file=sys.stderr)

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from ..clock import from_db, to_db
 from . import SCHEMA_ID, store_io
+from .ids import UnsafePath, inside, is_uuid, shown
 
 REC = ("id", "created_at", "updated_at", "deleted_at")
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -284,6 +285,12 @@ class ExportResult:
     deleted: int = 0                   # tombstones among the written documents
     conflicts: list[Conflict] = field(default_factory=list)
     temps_removed: int = 0
+    restored: int = 0                  # written again: exported before, gone from the store
+    refused: list[str] = field(default_factory=list)   # documents whose id is not a safe name
+
+
+class ExportRefused(Exception):
+    """The export cannot start (e.g. the manager id would not be a folder of the store)."""
 
 
 Progress = Callable[[int, int], None]
@@ -317,7 +324,8 @@ class _Writer:
         self.batch = store_io.Batch()
         self.deleted_pending = 0
 
-    def offer(self, path: Path, data: bytes, updated: str | None, existing: bool, tombstone: bool) -> None:
+    def offer(self, path: Path, data: bytes, updated: str | None, existing: bool, tombstone: bool) -> bool:
+        """Queue the document unless the store holds it already or a newer copy; True if queued."""
         rel = str(path.relative_to(self.root))
         if existing:
             try:
@@ -326,15 +334,16 @@ class _Writer:
                 old = None
             if old == data:
                 self.result.unchanged += 1
-                return
+                return False
             if old is not None:
                 store_stamp = _existing_updated(old)
                 if _newer(store_stamp, updated):
                     self.result.conflicts.append(Conflict(rel, store_stamp or "", updated or ""))
-                    return
+                    return False
         self.batch.add(path, data)
         self.result.written.append(rel)
         self.deleted_pending += tombstone
+        return True
 
     def commit(self) -> None:
         self.batch.commit()
@@ -345,10 +354,34 @@ class _Writer:
         self.batch.abort()
 
 
+def _listing(folder: Path) -> set[str]:
+    """Names in folder; none when the folder is gone (deleted, or not a folder any more)."""
+    try:
+        with os.scandir(folder) as it:
+            return {e.name for e in it}
+    except (FileNotFoundError, NotADirectoryError):
+        return set()
+
+
+def lost_calls(con: sqlite3.Connection, present: set[str], pending: set[str]) -> list[str]:
+    """Calls exported before (not pending) whose document is no longer in the store.
+
+    The cursor says what was written, not what is still there: a sync client or a
+    colleague may empty the folder. One listing of calls/ and one scan of the call ids
+    (about 10 ms on 10,000 calls) witness it; a missing file is written again, never read
+    as a deletion.
+    """
+    return [cid for (cid,) in con.execute("SELECT id FROM call ORDER BY id")
+            if f"{cid}.json" not in present and cid not in pending]
+
+
 def export_store(con: sqlite3.Connection, store_dir: Path, manager_id: str, manager_name: str, *,
                  full: bool = False, progress: Progress | None = None) -> ExportResult:
     store_dir = Path(store_dir).expanduser().resolve()
-    folder = store_dir / manager_id
+    if not is_uuid(manager_id):
+        raise ExportRefused(f"the manager id {shown(manager_id)} is not a UUID, so it cannot name a folder "
+                            f"of the store; nothing written")
+    folder = inside(store_dir, manager_id)
     calls_dir = folder / "calls"
     result = ExportResult(folder)
     key = cursor_key(store_dir)
@@ -356,12 +389,20 @@ def export_store(con: sqlite3.Connection, store_dir: Path, manager_id: str, mana
 
     after = tuple(cursor["calls"]) if isinstance(cursor.get("calls"), list) and len(cursor["calls"]) == 2 else None
     todo = changed_calls(con, after)  # type: ignore[arg-type]
+    existing = _listing(calls_dir)
+    lost: list[tuple[str, str]] = []
+    if after is not None:
+        pending = {cid for _, cid in todo}
+        lost = [("", cid) for cid in lost_calls(con, existing, pending)]
+    reps_lost = "reps" in cursor and not (folder / "reps.json").is_file()
+    manifest_lost = "manifest" in cursor and not (folder / "manifest.json").is_file()
     reps_fp = _reps_fingerprint(con)
     n_calls = con.execute("SELECT count(*) FROM call").fetchone()[0]
     manifest_fp = [manager_name, n_calls]
-    reps_changed = full or cursor.get("reps") != reps_fp
-    manifest_changed = full or bool(todo) or reps_changed or cursor.get("manifest") != manifest_fp
-    if not (todo or reps_changed or manifest_changed):
+    reps_changed = full or reps_lost or cursor.get("reps") != reps_fp
+    manifest_changed = (full or bool(todo) or bool(lost) or reps_changed or manifest_lost
+                        or cursor.get("manifest") != manifest_fp)
+    if not (todo or lost or reps_changed or manifest_changed):
         for d in (folder, calls_dir):  # clean up after a killed run even when nothing changed
             result.temps_removed += store_io.remove_stale_temps(d)
         if progress:
@@ -371,8 +412,9 @@ def export_store(con: sqlite3.Connection, store_dir: Path, manager_id: str, mana
     store_io.ensure_dir(calls_dir)
     for d in (folder, calls_dir):
         result.temps_removed += store_io.remove_stale_temps(d)
-    with os.scandir(calls_dir) as it:
-        existing = {e.name for e in it}
+    # lost documents first (their change is older than the cursor), then the changes in order
+    lost_ids = {cid for _, cid in lost}
+    todo = lost + todo
     total = len(todo) + 2
     writer = _Writer(store_dir, result)
     done = 0
@@ -382,24 +424,34 @@ def export_store(con: sqlite3.Connection, store_dir: Path, manager_id: str, mana
     try:
         for start in range(0, len(todo), BATCH):
             chunk = todo[start:start + BATCH]
-            for doc in call_documents(con, manager_id, [cid for _, cid in chunk], irregular):
+            restored = 0
+            for doc in call_documents(con, manager_id, [cid for _, cid in chunk if _safe_call(cid, result)],
+                                      irregular):
                 name = f"{doc['id']}.json"
-                writer.offer(calls_dir / name, dumps(doc), doc["updated_at"], name in existing,
-                             doc["call"]["deleted_at"] is not None)
+                if writer.offer(calls_dir / name, dumps(doc), doc["updated_at"], name in existing,
+                                doc["call"]["deleted_at"] is not None):
+                    restored += doc["id"] in lost_ids
             writer.commit()
-            cursor["calls"] = list(chunk[-1])
-            write_cursor(con, key, cursor)  # only now: the batch is durable in the store
+            result.restored += restored
+            # only now (the batch is durable in the store), and never backwards: a lost
+            # document's stamp is older than the cursor
+            last = list(chunk[-1])
+            if not isinstance(cursor.get("calls"), list) or last > cursor["calls"]:
+                cursor["calls"] = last
+            write_cursor(con, key, cursor)
             done += len(chunk)
             if progress:
                 progress(done, total)
 
         reps = reps_document(con, manager_id)
         if reps_changed:
-            writer.offer(folder / "reps.json", dumps(reps), reps["updated_at"],
-                         (folder / "reps.json").exists(), False)
+            if writer.offer(folder / "reps.json", dumps(reps), reps["updated_at"],
+                            (folder / "reps.json").exists(), False):
+                result.restored += reps_lost
         manifest = manifest_document(con, manager_id, manager_name, reps["updated_at"])
-        writer.offer(folder / "manifest.json", dumps(manifest), manifest["updated_at"],
-                     (folder / "manifest.json").exists(), False)
+        if writer.offer(folder / "manifest.json", dumps(manifest), manifest["updated_at"],
+                        (folder / "manifest.json").exists(), False):
+            result.restored += manifest_lost
         writer.commit()
     except BaseException:
         writer.abort()
@@ -412,6 +464,19 @@ def export_store(con: sqlite3.Connection, store_dir: Path, manager_id: str, mana
     if progress:
         progress(total, total)
     return result
+
+
+def _safe_call(call_id: str, result: ExportResult) -> bool:
+    """A call id names a file: refuse (and report) one that is not a UUID, e.g. one
+    imported before import checked ids."""
+    try:
+        if not is_uuid(call_id):
+            raise UnsafePath(f"{shown(call_id)} is not a UUID")
+        inside(result.folder / "calls", f"{call_id}.json")
+    except UnsafePath as exc:
+        result.refused.append(f"call {exc}, so it cannot name a file of the store: not written")
+        return False
+    return True
 
 
 def export_bundle(con: sqlite3.Connection, manager_id: str, manager_name: str) -> bytes:

@@ -24,6 +24,7 @@ from typing import Any
 from ..clock import to_db, utcnow
 from ..db import transaction
 from . import SCHEMA_VERSION, store_io
+from .ids import UUID_PATTERN, shown
 from .export import COLUMNS, CURSOR_PREFIX, JSON_COLUMNS, read_cursor, write_cursor
 
 STUB_STAMP = "1970-01-01T00:00:00.000000+00:00"
@@ -136,6 +137,8 @@ def load_document(path: Path) -> Any:
             msg = "unknown field"
         elif err["type"] == "timezone_aware":
             msg = "naive datetime: give a UTC offset, e.g. +00:00"
+        elif err["type"] == "string_pattern_mismatch" and err.get("ctx", {}).get("pattern") == UUID_PATTERN:
+            msg = f"not a UUID (lowercase, hyphenated): {shown(err['input'])}"
         raise ImportRefused(f"{path}: field {_loc(loc)}: {msg}") from exc
 
 

@@ -15,8 +15,10 @@ from typing import Annotated, Any, Literal, Optional, Union
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter
 
 from . import SCHEMA_ID
+from .ids import UUID_PATTERN
 
-Id = Annotated[str, Field(min_length=1, max_length=64)]
+# An id names a store file (calls/<id>.json) and a manager's folder: UUIDs only (ids.py).
+Id = Annotated[str, Field(pattern=UUID_PATTERN, description="a UUID, lowercase and hyphenated")]
 Stamp = AwareDatetime
 Who = Literal["rep", "manager"]
 
@@ -60,7 +62,7 @@ class Expectation(Record):
 class PrepAnswer(_Strict):
     """The rep's answer to one item of the prep checklist, as recorded at pre-call setup."""
 
-    expectation_id: Optional[str] = None
+    expectation_id: Optional[Id] = None
     text: str
     answer: str
 
