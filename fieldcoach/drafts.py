@@ -19,6 +19,8 @@ from pathlib import Path
 from .clock import from_db, to_db, utcnow
 from .db import ensure_private_dir
 
+NAME_LIMIT = 200  # characters of an encoded key, well under the usual 255-byte file name limit
+
 
 @dataclass(frozen=True)
 class Draft:
@@ -36,8 +38,15 @@ class Drafts:
         self.folder = folder
 
     def _file(self, key: str) -> Path:
-        # the key itself, made safe for a file name (base64 is loaded anyway; hashlib is not)
-        return self.folder / (base64.urlsafe_b64encode(key.encode()).decode().rstrip("=") + ".json")
+        # The key holds ids and may hold any text: base64 keeps it one plain name (no
+        # separator, no dot-dot; base64 is loaded anyway, hashlib is not). A key too long
+        # for a file name (most file systems stop at 255 bytes) is named by its hash.
+        name = base64.urlsafe_b64encode(key.encode("utf-8", "surrogatepass")).decode().rstrip("=")
+        if not name or len(name) > NAME_LIMIT:
+            import hashlib
+
+            name = "h-" + hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+        return self.folder / (name + ".json")
 
     def save(self, key: str, fields: dict[str, str]) -> None:
         """Write (or, when every field is blank, remove) the draft for key."""

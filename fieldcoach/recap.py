@@ -8,10 +8,13 @@ that would change the layout are escaped.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
-from datetime import tzinfo
+from datetime import datetime, tzinfo
+from pathlib import Path
 
 from .queries import CallDetail
+from .sync.ids import inside
 
 STAGE_TITLES = {
     "self": "Your self-assessment",
@@ -138,3 +141,22 @@ def recap_text(detail: CallDetail, tz: tzinfo | None = None, stages: dict[str, s
 def recap_markdown(detail: CallDetail, tz: tzinfo | None = None,
                    stages: dict[str, str] | None = None) -> str:
     return to_markdown(build(detail, tz, stages))
+
+
+_NOT_A_WORD = re.compile(r"[\W_]+")
+SLUG_LIMIT = 60
+
+
+def file_path(folder: Path, detail: CallDetail, when: datetime) -> Path:
+    """Where a recap is saved: `<date>-<rep>-<account>-<call>.md` in folder.
+
+    Names are typed text (or a teammate's): only letters and digits of them reach the
+    path, so no separator, dot or control character can move the file out of folder; the
+    start of the call id keeps two calls with the same rep and account on one day apart.
+    """
+    c = detail.call
+    words = unicodedata.normalize("NFC", f"{c.rep_name} {c.account}")
+    slug = _NOT_A_WORD.sub("-", words).strip("-").lower()[:SLUG_LIMIT].strip("-")
+    tag = _NOT_A_WORD.sub("", c.id)[:8].lower()
+    name = "-".join(p for p in (f"{when:%Y-%m-%d}", slug or "call", tag) if p) + ".md"
+    return inside(folder, name)

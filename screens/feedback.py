@@ -8,7 +8,6 @@ and a recap to copy or save for the rep.
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 
 from rich.markup import escape
@@ -576,14 +575,15 @@ class FeedbackScreen(Screen[None]):
         self.notify("Recap copied as " + ("Markdown" if fmt == "markdown" else "plain text"))
 
     def action_save_recap(self) -> None:
+        from fieldcoach import recap
+
         text = getattr(self, "recap_md", None)
         if not text or self.detail is None:
             return
         c = self.detail.call
         when = (c.started_at or c.scheduled_at or self.app.now()).astimezone(self.app.tz)
-        slug = re.sub(r"[^A-Za-z0-9]+", "-", f"{c.rep_name}-{c.account}").strip("-").lower()[:60]
         folder = Path(self.app.store.path).parent / "recaps"
-        path = folder / f"{when:%Y-%m-%d}-{slug or 'call'}.md"
+        path = recap.file_path(folder, self.detail, when)
         try:
             folder.mkdir(parents=True, exist_ok=True, mode=0o700)
             # Owner-only, like the database: a recap holds personal feedback.
