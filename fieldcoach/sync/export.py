@@ -16,6 +16,11 @@ manifest. "Changed" for a call is the latest updated_at over the call, its notes
 (private ones too: making a note private must remove it from the store), debrief
 answers, ratings, next steps and its rep. The cursor advances batch by batch, only after
 the batch's files are fsynced in place, so a killed export resumes where it stopped.
+
+The cursor says what was written, not what is still there: every export also lists the
+manager's folder and writes again any document it wrote before that has gone (a shared
+folder emptied by its sync client or a colleague). Ids name files and folders, so only
+UUIDs do (ids.py); a document with any other id is refused, never written.
 """
 
 from __future__ import annotations
@@ -428,9 +433,12 @@ def export_store(con: sqlite3.Connection, store_dir: Path, manager_id: str, mana
             for doc in call_documents(con, manager_id, [cid for _, cid in chunk if _safe_call(cid, result)],
                                       irregular):
                 name = f"{doc['id']}.json"
-                if writer.offer(calls_dir / name, dumps(doc), doc["updated_at"], name in existing,
+                was_lost = doc["id"] in lost_ids
+                # a lost file is still looked for: one the listing missed (a sync client
+                # mid-download) may be newer, and export never replaces a newer copy
+                if writer.offer(calls_dir / name, dumps(doc), doc["updated_at"], was_lost or name in existing,
                                 doc["call"]["deleted_at"] is not None):
-                    restored += doc["id"] in lost_ids
+                    restored += was_lost
             writer.commit()
             result.restored += restored
             # only now (the batch is durable in the store), and never backwards: a lost
