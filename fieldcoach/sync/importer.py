@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..clock import to_db, utcnow
-from ..db import transaction
+from ..db import is_open_database_file, transaction
 from . import SCHEMA_VERSION, store_io
 from .export import COLUMNS, CURSOR_PREFIX, JSON_COLUMNS, read_cursor, write_cursor
 
@@ -78,6 +78,10 @@ def collect_files(paths: Iterable[str | Path]) -> list[Path]:
             raise ImportRefused(f"{p}: no such file or folder")
     seen: dict[Path, None] = {}
     for f in files:
+        if is_open_database_file(f):
+            # Reading it would close a descriptor of our own database and drop our locks.
+            raise ImportRefused(f"{f}: that is the fieldcoach database itself; import takes "
+                                "bundles and store folders")
         seen.setdefault(f.resolve(), None)
     return list(seen)
 
