@@ -23,7 +23,7 @@ async def type_keys(pilot, text: str) -> None:
     for char in text:
         for event in parser.feed(char):
             pilot.app._driver.send_message(event)
-        await pilot.pause()
+    await pilot.pause()
 
 
 async def test_note_line_keeps_every_typed_character(store, db_path):
@@ -62,9 +62,7 @@ async def test_form_fields_and_text_areas_keep_every_typed_character(store, db_p
         await settle(app, pilot)
         await pilot.press("x")
         await pilot.pause()
-        await type_keys(pilot, "call " + TYPED)
-        await pilot.press("enter")
-        await type_keys(pilot, "bring " + TYPED)
+        await type_keys(pilot, TYPED)
         await pilot.press("ctrl+s")
         await settle(app, pilot)
-        assert [e.text for e in queries.expectations(store.con(), rep.id)] == ["call " + TYPED, "bring " + TYPED]
+        assert [e.text for e in queries.expectations(store.con(), rep.id)] == [TYPED]
