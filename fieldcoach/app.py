@@ -23,6 +23,7 @@ from .clock import local_tz, utcnow
 from .drafts import Drafts
 from .paths import drafts_dir
 from .store import Store
+from .text import visible
 
 DARK_THEME, LIGHT_THEME = "textual-dark", "textual-light"
 
@@ -169,6 +170,13 @@ class FieldcoachApp(App[None]):
                         pass
                     break
         super()._handle_exception(error)
+
+    def notify(self, message: str, *, title: str = "", severity="information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Every notification of every screen passes here: stored text in it (a note, a
+        name, a file's path) is drawn with its control characters visible."""
+        super().notify(visible(message, keep_newlines=True), title=visible(title), severity=severity,
+                       timeout=timeout, markup=markup)
 
     def fail_startup(self, message: str) -> None:
         """The database cannot be used: leave cleanly and let the CLI print one line."""

@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 
 from . import __version__
+from .text import visible
 
 
 class UserError(Exception):
@@ -19,7 +20,7 @@ class _Parser(argparse.ArgumentParser):
     """Usage mistakes print one line on stderr (and exit 2), like every other error."""
 
     def error(self, message: str):  # type: ignore[override]
-        self.exit(2, f"{self.prog}: {message} (see --help)\n")
+        self.exit(2, visible(f"{self.prog}: {message} (see --help)") + "\n")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -74,7 +75,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         raise UserError("--calls takes a number from 0 to 1000000")
     store = _store(args)
     summary = write_demo(store, calls=args.calls, seed=args.seed)
-    print(f"demo data written to {store.path}: {summary}")
+    print(visible(f"demo data written to {store.path}: {summary}"))
     return 0
 
 
@@ -84,7 +85,7 @@ def _cmd_note(args: argparse.Namespace) -> int:
     store = _store(args)
     row, call = capture(store.con(), " ".join(args.text))
     where = "the call in progress" if call else "the inbox"
-    print(f"saved to {where} ({row.kind}): {row.text}")
+    print(f"saved to {where} ({row.kind}): {visible(row.text)}")
     return 0
 
 
@@ -131,7 +132,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return COMMANDS[args.command](args)
     except (UserError, StoreError, FieldError, CoachingError) as exc:
-        print(f"fieldcoach: {exc}", file=sys.stderr)
+        print(f"fieldcoach: {visible(str(exc))}", file=sys.stderr)
         return 1
     except Exception as exc:
         # the file went bad under a running command (a damaged page, a full disk, a lock)
@@ -141,7 +142,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         friendly = friendly_error(exc, what, reading=reading)
         if friendly is None:
             raise
-        print(f"fieldcoach: {friendly}", file=sys.stderr)
+        print(f"fieldcoach: {visible(str(friendly))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("fieldcoach: interrupted", file=sys.stderr)

@@ -1,8 +1,13 @@
 """The recap of a coaching debrief, to send to the rep: plain text and Markdown.
 
 Built from a `queries.CallDetail`; standard library only. Private notes never appear
-(the recap leaves the laptop). User text is kept as typed; in Markdown the characters
-that would change the layout are escaped.
+(the recap leaves the laptop). User text is kept as typed, except that control
+characters are shown as visible symbols (`text.visible`) in every copy: on screen, on the
+clipboard and in the saved file. The recap is a message for a person to read, drawn from
+stored text (which stays byte for byte in the database and the export); it ends up in a
+terminal (`cat` of the saved file, a chat client, a paste) where an ESC sequence from a
+note or a teammate's file must not act. In Markdown the characters that would change
+the layout are escaped as well.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from pathlib import Path
 
 from .queries import CallDetail
 from .sync.ids import inside
+from .text import visible
 
 STAGE_TITLES = {
     "self": "Your self-assessment",
@@ -105,7 +111,16 @@ def build(detail: CallDetail, tz: tzinfo | None = None, stages: dict[str, str] |
     return Recap(title, facts, sections)
 
 
+def _shown(r: Recap) -> Recap:
+    """The recap with control characters made visible; answers keep their line breaks."""
+    return Recap(visible(r.title),
+                 [(visible(k), visible(v)) for k, v in r.facts],
+                 [Section(visible(s.title), [(visible(label), visible(text, keep_newlines=True))
+                                             for label, text in s.items]) for s in r.sections])
+
+
 def to_text(r: Recap) -> str:
+    r = _shown(r)
     out = [r.title, "=" * min(len(r.title), 72), ""]
     out += [f"{k}: {v}" for k, v in r.facts]
     for s in r.sections:
@@ -124,6 +139,7 @@ def md_escape(text: str) -> str:
 
 
 def to_markdown(r: Recap) -> str:
+    r = _shown(r)
     out = [f"# {md_escape(r.title)}", ""]
     out += [f"- **{md_escape(k)}:** {md_escape(v)}" for k, v in r.facts]
     for s in r.sections:

@@ -12,6 +12,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
+from fieldcoach.text import visible
+from screens.fields import TextInput
 from screens.footer import KeyFooter
 
 DRAFT_EVERY = 0.5  # seconds: a crash costs at most this much typing
@@ -98,11 +100,11 @@ def show_field_error(screen, field: str, message: str, default: str = "") -> Non
     from textual.css.query import NoMatches
 
     try:
-        screen.query_one(f"#err-{field}", Static).update(message)
+        screen.query_one(f"#err-{field}", Static).update(visible(message))
     except NoMatches:
         if default:
             try:
-                screen.query_one(f"#err-{default}", Static).update(message)
+                screen.query_one(f"#err-{default}", Static).update(visible(message))
                 return
             except NoMatches:
                 pass
@@ -131,7 +133,7 @@ class CaptureDialog(DraftKeeper, ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static("Quick note: Enter saves it to the call in progress, else to the inbox.")
-            yield Input(placeholder="+ strength  - to work on  ? question  1-9 skill", id="capture-text")
+            yield TextInput(placeholder="+ strength  - to work on  ? question  1-9 skill", id="capture-text")
             yield field_error("note")
         yield KeyFooter()
 
@@ -161,7 +163,7 @@ class CaptureDialog(DraftKeeper, ModalScreen[bool]):
         try:
             _row, call = capture(self.app.store.con(), text, now=self.app.now())
         except FieldError as exc:
-            self.app.call_from_thread(self.query_one("#err-note", Static).update, exc.message)
+            self.app.call_from_thread(self.query_one("#err-note", Static).update, visible(exc.message))
             return
         except Exception as exc:  # locked/read-only database, full disk...
             self.app.call_from_thread(self.notify, escape(f"Note not saved: {exc}"), severity="error")
@@ -212,9 +214,10 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(self.message, markup=False, id="confirm-message")
+            message = self.message if isinstance(self.message, Text) else visible(self.message, keep_newlines=True)
+            yield Static(message, markup=False, id="confirm-message")
             if self.detail:
-                yield Static(self.detail, markup=False, id="confirm-detail")
+                yield Static(visible(self.detail, keep_newlines=True), markup=False, id="confirm-detail")
             with Horizontal():
                 yield Button(self.cancel_label, id="no")
                 yield Button(self.confirm_label, variant=self.variant, id="yes")

@@ -22,7 +22,9 @@ from textual.widgets import Header, Input, RadioButton, RadioSet, Static
 
 from fieldcoach import coaching
 from fieldcoach.debrief import ANSWER, NEXT, RATE_MANAGER, RATE_REP, RECAP, DebriefStep, build_steps, stage_map
+from fieldcoach.text import visible
 
+from .fields import TextInput
 from .footer import KeyFooter
 from .observe import note_line
 
@@ -153,7 +155,7 @@ class FeedbackScreen(Screen[None]):
         self.detail, self.script, self.settings = detail, script, settings
         c = detail.call
         self.query_one("#fb-title", Static).update(
-            f"Feedback · {c.rep_name}" + (f" · {c.account}" if c.account else ""))
+            visible(f"Feedback · {c.rep_name}" + (f" · {c.account}" if c.account else "")))
         delay = coaching.feedback_delay(c.ended_at, c.feedback_started_at, settings.late_minutes,
                                         now=self.app.now())
         d = self.query_one("#fb-delay", Static)
@@ -178,12 +180,12 @@ class FeedbackScreen(Screen[None]):
         t = Text()
         if d.goal:
             t.append("Shared goal\n", style="bold")
-            t.append(d.goal.statement + "\n")
-            t.append(", ".join(d.goal.skill_names) + "\n\n", style="italic")
+            t.append(visible(d.goal.statement) + "\n")
+            t.append(visible(", ".join(d.goal.skill_names)) + "\n\n", style="italic")
         if d.objective or d.advance_min:
             t.append("Objective\n", style="bold")
-            t.append((d.objective or "—") + "\n")
-            t.append(f"advance: {d.advance_min or '—'} / {d.advance_stretch or '—'}\n\n")
+            t.append(visible(d.objective or "—") + "\n")
+            t.append(f"advance: {visible(d.advance_min or '—')} / {visible(d.advance_stretch or '—')}\n\n")
         t.append("Your notes\n", style="bold")
         names = {s.id: s.name for s in d.skills}
         for n in d.notes:
@@ -205,7 +207,7 @@ class FeedbackScreen(Screen[None]):
         box = self.query_one("#fb-step", Vertical)
         await box.remove_children()
         self.query_one("#fb-progress", Static).update(
-            f"Step {self.index + 1} of {len(self.steps)} · {step.label}")
+            visible(f"Step {self.index + 1} of {len(self.steps)} · {step.label}"))
         draft = self.app.drafts.get(self._draft_key())
         widgets: list = []
         focus = None
@@ -216,15 +218,15 @@ class FeedbackScreen(Screen[None]):
             if draft and draft.fields.get("answer", "").strip() and draft.fields["answer"] != saved:
                 value = draft.fields["answer"]
                 self.notify("Recovered draft")
-            inp = Input(value=value, placeholder="The rep's answer (Enter: next; leave empty to skip)",
+            inp = TextInput(value=value, placeholder="The rep's answer (Enter: next; leave empty to skip)",
                         id="answer")
-            widgets = [Static(who, classes="hint"), Static(Text(step.prompt), classes="prompt"), inp,
+            widgets = [Static(who, classes="hint"), Static(Text(visible(step.prompt)), classes="prompt"), inp,
                        Static("", id="answer-error", classes="field-error blank", markup=False),
                        Static("Enter or ctrl+n: next · ctrl+b: back", classes="hint")]
             focus = inp
         elif step.kind in (RATE_REP, RATE_MANAGER):
             self.cursor = 0
-            widgets = [Static(Text(step.prompt), classes="prompt"),
+            widgets = [Static(Text(visible(step.prompt)), classes="prompt"),
                        Static(self._rating_table(step.kind), id="rating-table", classes="table"),
                        Static("1–5 rate the highlighted skill · 0 or space skips · ↑↓ move · ctrl+n next",
                               classes="hint")]
@@ -235,10 +237,10 @@ class FeedbackScreen(Screen[None]):
             owner = RadioSet(RadioButton("Rep", value=fields.get("owner", "rep") == "rep", id="owner-rep"),
                              RadioButton("Manager", value=fields.get("owner") == "manager", id="owner-manager"),
                              id="step-owner")
-            action = Input(value=fields.get("action", ""), placeholder="What will be done", id="step-action")
-            due = Input(value=fields.get("due", ""), placeholder='By when, e.g. "fri", "in 3 days"',
+            action = TextInput(value=fields.get("action", ""), placeholder="What will be done", id="step-action")
+            due = TextInput(value=fields.get("due", ""), placeholder='By when, e.g. "fri", "in 3 days"',
                         id="step-due")
-            widgets = [Static(Text(step.prompt), classes="prompt"),
+            widgets = [Static(Text(visible(step.prompt)), classes="prompt"),
                        Static(self._steps_table(), id="steps-table", classes="table"),
                        Static("Owner", classes="hint"), owner,
                        action, Static("", id="action-error", classes="field-error blank", markup=False),
@@ -272,7 +274,7 @@ class FeedbackScreen(Screen[None]):
         for i, s in enumerate(self.detail.skills):
             mark = "▶ " if i == self.cursor else "  "
             t.append(mark, style="bold")
-            t.append(f"{s.name:<28.28}", style="bold" if i == self.cursor else "")
+            t.append(f"{visible(s.name):<28.28}", style="bold" if i == self.cursor else "")
             rv = rep.get(s.id)
             if kind == RATE_REP:
                 t.append(f" rep {rv if rv else '–'}/5", style="bold")
@@ -293,7 +295,7 @@ class FeedbackScreen(Screen[None]):
             due = s.due_at.astimezone(tz).strftime("%a %d %b") if s.due_at else "no date"
             t.append("✓ ", style="green bold")
             t.append(f"{'Rep' if s.owner == 'rep' else 'Manager'}: ", style="bold")
-            t.append(s.action + " ")
+            t.append(visible(s.action) + " ")
             t.append(f"— by {due}\n", style="dim")
         return t
 
@@ -312,7 +314,7 @@ class FeedbackScreen(Screen[None]):
 
     def _say(self, selector: str, text: str) -> None:
         for w in self.query(selector):
-            w.update(text)
+            w.update(visible(text))
             w.set_class(not text, "blank")
 
     def _fields(self) -> dict[str, str]:
@@ -514,7 +516,7 @@ class FeedbackScreen(Screen[None]):
         self._busy = False
         target = "#due-error" if field == "due" else "#action-error"
         for w in self.query(target):
-            w.update(message)
+            w.update(visible(message))
             w.remove_class("blank")
 
     async def _step_added(self, detail, then_next: bool) -> None:

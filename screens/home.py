@@ -20,6 +20,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
+from fieldcoach.text import visible
 from screens.footer import KeyFooter
 
 if TYPE_CHECKING:
@@ -211,10 +212,10 @@ class HomeScreen(Screen[None]):
                     took = f"{m}m" if m < 90 else f"{m // 60}h{m % 60:02d}"
                     fb = Text(f"{took} LATE" if d.late else f"{took} so far",
                               style="bold red" if d.late else "")
-            rows.append((f"{c.id}|{c.status}", (Text(c.rep_name), Text(c.account), status, fb)))
+            rows.append((f"{c.id}|{c.status}", (Text(visible(c.rep_name)), Text(visible(c.account)), status, fb)))
         self._fill("in-progress", rows, "Nothing in progress.")
 
-        rows = [(c.id, (Text(fmt_when(c.scheduled_at, tz)), Text(c.rep_name), Text(c.account)))
+        rows = [(c.id, (Text(fmt_when(c.scheduled_at, tz)), Text(visible(c.rep_name)), Text(visible(c.account))))
                 for c in s.upcoming if c.kind == "coaching"]
         self._fill("upcoming", rows, "No coaching calls planned: press n to set one up.")
 
@@ -226,24 +227,24 @@ class HomeScreen(Screen[None]):
             action = Text()
             if st.owner == "manager":
                 action.append("you: ", style="bold")
-            action.append(st.action)
-            rows.append((st.id, (due, Text(st.rep_name), action)))
+            action.append(visible(st.action))
+            rows.append((st.id, (due, Text(visible(st.rep_name)), action)))
         self._fill("steps", rows, "No open next steps.")
 
-        rows = [(f.rep_id, (Text(f.name), Text(f.reason))) for f in s.focus]
+        rows = [(f.rep_id, (Text(visible(f.name)), Text(visible(f.reason)))) for f in s.focus]
         self._fill("focus", rows, "No reps yet: press r to add your team.")
 
         inbox = Text()
         for n in s.inbox:
             inbox.append(fmt_when(n.taken_at, tz) + "  ", style="dim")
-            inbox.append(n.text)
+            inbox.append(visible(n.text))
             inbox.append("\n")
         if not s.inbox:
             inbox.append("Empty. Press c to capture a note.", style="dim")
         inbox.rstrip()
         self.query_one("#inbox", Static).update(inbox)
 
-        self.sub_title = f"{s.manager_name} · week of {fmt_day(week.start, tz)}" if s.manager_name else \
+        self.sub_title = f"{visible(s.manager_name)} · week of {fmt_day(week.start, tz)}" if s.manager_name else \
             f"week of {fmt_day(week.start, tz)}"
 
     def _fill(self, table_id: str, rows: list[tuple[str, tuple]], empty_text: str) -> None:

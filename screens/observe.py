@@ -25,8 +25,10 @@ from fieldcoach import notes as notes_mod
 from fieldcoach.errors import FieldError
 from fieldcoach.notes import ActiveCall, NoteRow
 from fieldcoach.shorthand import legend
+from fieldcoach.text import visible
 
 from screens import WIDE
+from screens.fields import TextInput, pasted_lines
 from screens.footer import KeyFooter
 
 KIND_SYMBOL = {"strength": "+", "improve": "-", "question": "?", "plain": "·"}
@@ -49,20 +51,20 @@ def note_line(n: NoteRow, skill_names: dict[str, str]) -> Text:
     t.append(f"{KIND_SYMBOL.get(n.kind, '·')} ", style=KIND_STYLE.get(n.kind, "") + " bold")
     t.append(f"{mmss(n.offset_seconds)} ", style="dim")
     if n.skill_id:
-        t.append(f"[{skill_names.get(n.skill_id, '?')}] ", style="italic")
-    t.append(n.text)
+        t.append(f"[{visible(skill_names.get(n.skill_id, '?'))}] ", style="italic")
+    t.append(visible(n.text))
     if n.private:
         t.append("  (private)", style="dim italic")
     return t
 
 
-class NoteLine(Input):
+class NoteLine(TextInput):
     """The note line: a pasted block of text is kept whole, its lines joined by spaces
     (a plain Input keeps only the first line of a paste)."""
 
     def _on_paste(self, event) -> None:
         if event.text:
-            text = " ".join(part.strip() for part in event.text.splitlines() if part.strip())
+            text = " ".join(part.strip() for part in pasted_lines(event.text) if part.strip())
             selection = self.selection
             if selection.is_empty:
                 self.insert_text_at_cursor(text)
@@ -182,7 +184,7 @@ class ObservationScreen(Screen[None]):
         self.active = ctx
         self.skill_by_id = dict(zip(ctx.skill_ids, ctx.skill_names))
         when = f" · {row.account}" if row.account else ""
-        self.query_one("#obs-title", Static).update(f"Observing {row.rep_name}{when}")
+        self.query_one("#obs-title", Static).update(visible(f"Observing {row.rep_name}{when}"))
         self._show_legend()
         for n in notes_mod.call_notes(con, self.call_id):
             self._append(n)
@@ -233,17 +235,17 @@ class ObservationScreen(Screen[None]):
             return
         t = Text()
         t.append("Objective\n", style="bold")
-        t.append((d.objective or "—") + "\n\n")
+        t.append(visible(d.objective or "—") + "\n\n")
         t.append("Advance\n", style="bold")
-        t.append(f"min: {d.advance_min or '—'}\nstretch: {d.advance_stretch or '—'}\n\n")
+        t.append(f"min: {visible(d.advance_min or '—')}\nstretch: {visible(d.advance_stretch or '—')}\n\n")
         if d.goal:
             t.append("Shared goal\n", style="bold")
-            t.append(d.goal.statement + "\n")
-            t.append(", ".join(d.goal.skill_names) + "\n\n", style="italic")
+            t.append(visible(d.goal.statement) + "\n")
+            t.append(visible(", ".join(d.goal.skill_names)) + "\n\n", style="italic")
         if d.carried:
             t.append("Open next steps\n", style="bold")
             for s in d.carried[:6]:
-                t.append(f"• {s.action} ({s.owner})\n")
+                t.append(f"• {visible(s.action)} ({s.owner})\n")
         self.app.call_from_thread(self.query_one("#obs-side-body", Static).update, t)
 
     def _show_legend(self) -> None:
@@ -253,7 +255,7 @@ class ObservationScreen(Screen[None]):
             if i:
                 t.append("  ")
             t.append(key, style="bold")
-            t.append(f" {label}")
+            t.append(f" {visible(label)}")
         self.query_one("#obs-legend", Static).update(t)
 
     def _tick(self) -> None:
@@ -330,7 +332,7 @@ class ObservationScreen(Screen[None]):
     def _say(self, selector: str, text: str) -> None:
         """Show a message line, or hide it when there is nothing to say (80x24 is tight)."""
         w = self.query_one(selector, Static)
-        w.update(text)
+        w.update(visible(text))
         w.set_class(not text, "blank")
 
     def _append(self, n: NoteRow) -> None:

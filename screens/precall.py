@@ -17,7 +17,9 @@ from textual.widgets import (
 )
 
 from fieldcoach import coaching
+from fieldcoach.text import visible
 
+from screens.fields import TextInput
 from screens.footer import KeyFooter
 
 MAX_SKILLS = 9
@@ -81,12 +83,12 @@ class PreCallScreen(Screen[None]):
                 yield Static("", id="rep-error", classes="field-error blank", markup=False)
                 yield Static("Choose a rep to see their goal and open next steps.", id="rep-info")
                 yield Label("Account (required)")
-                yield Input(placeholder="Customer account", id="account")
+                yield TextInput(placeholder="Customer account", id="account")
                 yield Static("", id="account-error", classes="field-error blank", markup=False)
                 yield Label("Contact")
-                yield Input(placeholder="Who the rep meets", id="contact")
+                yield TextInput(placeholder="Who the rep meets", id="contact")
                 yield Label("When")
-                yield Input(placeholder='e.g. "tomorrow 9:30", "fri 2pm", "2026-12-03 14:00"', id="when")
+                yield TextInput(placeholder='e.g. "tomorrow 9:30", "fri 2pm", "2026-12-03 14:00"', id="when")
                 yield Static("", id="when-echo", classes="echo blank", markup=False)
                 yield Static("", id="when-error", classes="field-error blank", markup=False)
                 yield Label("Kind of call: coaching (rep leads, you observe) or selling (you help sell)")
@@ -94,11 +96,11 @@ class PreCallScreen(Screen[None]):
                     yield RadioButton("Coaching", value=True, id="kind-coaching")
                     yield RadioButton("Selling", id="kind-selling")
                 yield Label("The rep's objective for the call")
-                yield Input(placeholder="What the rep wants from this call", id="objective")
+                yield TextInput(placeholder="What the rep wants from this call", id="objective")
                 yield Label("Advance planned: minimum")
-                yield Input(placeholder="The least the buyer should commit to", id="advance_min")
+                yield TextInput(placeholder="The least the buyer should commit to", id="advance_min")
                 yield Label("Advance planned: stretch")
-                yield Input(placeholder="The best realistic commitment", id="advance_stretch")
+                yield TextInput(placeholder="The best realistic commitment", id="advance_stretch")
                 yield Label("The rep's prep")
                 yield Vertical(id="prep")
                 yield Label(f"Skills to observe (at most {MAX_SKILLS}; the goal's by default)")
@@ -134,10 +136,10 @@ class PreCallScreen(Screen[None]):
     async def _loaded(self, reps, skills, settings) -> None:
         self.settings, self.skills = settings, skills
         sel = self.query_one("#rep", Select)
-        sel.set_options([(Text(r.name), r.id) for r in reps])
+        sel.set_options([(Text(visible(r.name)), r.id) for r in reps])
         sl = self.query_one("#skills", SelectionList)
         sl.clear_options()
-        sl.add_options([(Text(s.name), s.id) for s in skills])
+        sl.add_options([(Text(visible(s.name)), s.id) for s in skills])
         if not reps:
             self.query_one("#rep-info", Static).update("No reps yet: add one under Reps & goals first.")
         draft = self.app.drafts.get(self.draft_key)
@@ -188,9 +190,9 @@ class PreCallScreen(Screen[None]):
         t = Text()
         if goal:
             t.append("Shared goal: ", style="bold")
-            t.append(goal.statement + "\n")
+            t.append(visible(goal.statement) + "\n")
             t.append("Focus skills: ", style="bold")
-            t.append(", ".join(goal.skill_names) + "\n")
+            t.append(visible(", ".join(goal.skill_names)) + "\n")
         else:
             t.append("No shared goal agreed yet.\n", style="italic")
         if steps:
@@ -200,7 +202,7 @@ class PreCallScreen(Screen[None]):
                 due = s.due_at.astimezone(tz).strftime("%a %d %b") if s.due_at else "no date"
                 t.append("  • ")
                 t.append(f"{'rep' if s.owner == 'rep' else 'manager'}: ", style="italic")
-                t.append(s.action + " ")
+                t.append(visible(s.action) + " ")
                 t.append(f"— {due}" + (" (overdue)" if s.overdue else ""),
                          style="red" if s.overdue else "dim")
                 t.append("\n")
@@ -226,8 +228,8 @@ class PreCallScreen(Screen[None]):
         fields = draft.fields if draft else {}
         widgets = []
         for i, text in enumerate(items):
-            widgets.append(Static(Text(f"{i + 1}. {text}"), classes="hint"))
-            widgets.append(Input(value=fields.get(f"prep{i}", ""), placeholder="The rep's answer",
+            widgets.append(Static(Text(f"{i + 1}. {visible(text)}"), classes="hint"))
+            widgets.append(TextInput(value=fields.get(f"prep{i}", ""), placeholder="The rep's answer",
                                  id=f"prep{i}", classes="prep"))
         await box.mount_all(widgets)
 
@@ -300,7 +302,7 @@ class PreCallScreen(Screen[None]):
     def _say(self, selector: str, text) -> None:
         """Show a message under a field, or hide the line when there is nothing to say."""
         w = self.query_one(selector, Static)
-        w.update(text)
+        w.update(visible(text) if isinstance(text, str) else text)
         w.set_class(not text, "blank")
 
     def _kind(self) -> str:

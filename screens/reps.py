@@ -18,6 +18,8 @@ from textual.widgets import (
 from screens.dialogs import (
     ConfirmDialog, DraftKeeper, clear_field_errors, field_error, show_field_error, warm_orm,
 )
+from fieldcoach.text import visible
+from screens.fields import TextBox, TextInput
 from screens.footer import KeyFooter
 from screens.home import fmt_day
 
@@ -102,13 +104,13 @@ class RepForm(FormScreen):
         with Vertical():
             yield Static(Text("Edit rep" if self.rep else "Add a rep", style="bold"))
             yield Label("Name")
-            yield Input(id="name", placeholder="e.g. Priya Shah")
+            yield TextInput(id="name", placeholder="e.g. Priya Shah")
             yield field_error("name")
             yield Label("Role")
-            yield Input(id="role", placeholder="e.g. Account Executive")
+            yield TextInput(id="role", placeholder="e.g. Account Executive")
             yield field_error("role")
             yield Label("Territory")
-            yield Input(id="territory", placeholder="e.g. London North")
+            yield TextInput(id="territory", placeholder="e.g. London North")
             yield field_error("territory")
             yield from self.compose_buttons()
         yield KeyFooter()
@@ -161,13 +163,13 @@ class GoalForm(FormScreen):
         chosen = set(self.goal.skill_ids) if self.goal else set()
         with Vertical():
             title = Text("Shared goal with ", style="bold")
-            title.append(self.rep_name)
+            title.append(visible(self.rep_name))
             yield Static(title)
             yield Label("Goal statement (one line, agreed with the rep)")
-            yield Input(id="statement", placeholder="e.g. Win the next meeting by asking before telling")
+            yield TextInput(id="statement", placeholder="e.g. Win the next meeting by asking before telling")
             yield field_error("statement")
             yield Label("Focus skills (pick 1 to 3; space toggles)")
-            yield SelectionList[str](*[(Text(k.name), k.id, k.id in chosen) for k in self.skills],
+            yield SelectionList[str](*[(Text(visible(k.name)), k.id, k.id in chosen) for k in self.skills],
                                      id="skills")
             yield field_error("skills")
             yield from self.compose_buttons()
@@ -240,10 +242,10 @@ class ExpectationsForm(FormScreen):
     def compose(self) -> ComposeResult:
         with Vertical():
             title = Text("What ", style="bold")
-            title.append(self.rep_name)
+            title.append(visible(self.rep_name))
             title.append(" prepares before every call (one per line)", style="bold")
             yield Static(title)
-            yield TextArea(id="items", soft_wrap=True, show_line_numbers=False)
+            yield TextBox(id="items", soft_wrap=True, show_line_numbers=False)
             yield field_error("expectations")
             yield from self.compose_buttons()
         yield KeyFooter()
@@ -332,9 +334,9 @@ class RepsScreen(Screen[None]):
         table.clear()
         tz = self.app.tz
         for r in reps:
-            goal = Text(r.goal) if r.goal else Text("no agreed goal", style="red")
-            table.add_row(Text(r.name), Text(fmt_day(r.last_coached, tz) if r.last_coached else "never"),
-                          Text(str(r.open_steps), justify="right"), Text(r.territory), Text(r.role),
+            goal = Text(visible(r.goal)) if r.goal else Text("no agreed goal", style="red")
+            table.add_row(Text(visible(r.name)), Text(fmt_day(r.last_coached, tz) if r.last_coached else "never"),
+                          Text(str(r.open_steps), justify="right"), Text(visible(r.territory)), Text(visible(r.role)),
                           goal, key=r.id)
         if reps:
             table.move_cursor(row=min(max(row, 0), len(reps) - 1), animate=False)
@@ -482,18 +484,18 @@ class RepScreen(Screen[None]):
             return
         self.detail, self.skills = d, skills
         tz = self.app.tz
-        self.sub_title = d.name
-        title = Text(d.name, style="bold")
-        extra = " · ".join(x for x in (d.role, d.territory) if x)
+        self.sub_title = visible(d.name)
+        title = Text(visible(d.name), style="bold")
+        extra = visible(" · ".join(x for x in (d.role, d.territory) if x))
         if extra:
             title.append("  " + extra, style="dim")
         self.query_one("#rep-title", Static).update(title)
 
         if d.goal:
             goal = Text("“")
-            goal.append(d.goal.statement)
+            goal.append(visible(d.goal.statement))
             goal.append("”\nFocus skills: ")
-            goal.append(", ".join(d.goal.skill_names), style="bold")
+            goal.append(visible(", ".join(d.goal.skill_names)), style="bold")
         else:
             goal = Text("No goal agreed yet. Press g to agree one with the rep: it is where every "
                         "coaching call starts.", style="red")
@@ -502,7 +504,7 @@ class RepScreen(Screen[None]):
         exp = Text()
         for e in d.expectations:
             exp.append("☐ ")
-            exp.append(e.text)
+            exp.append(visible(e.text))
             exp.append("\n")
         exp.rstrip()
         self.query_one("#rep-expectations", Static).update(
@@ -514,7 +516,7 @@ class RepScreen(Screen[None]):
             due = Text(fmt_day(st.due_at, tz) if st.due_at else "no date")
             if st.overdue:
                 due = Text(f"overdue {fmt_day(st.due_at, tz)}", style="bold red")
-            table.add_row(due, Text(st.owner), Text(st.action), key=st.id)
+            table.add_row(due, Text(st.owner), Text(visible(st.action)), key=st.id)
         table.display = bool(d.steps)
         empty = self.query_one("#rep-steps-empty", Static)
         empty.update("" if d.steps else "No open next steps.")
@@ -523,7 +525,7 @@ class RepScreen(Screen[None]):
         trend = Text()
         width = max((len(n) for n in d.skill_trend), default=0)
         for name, scores in sorted(d.skill_trend.items()):
-            trend.append(name.ljust(width) + "  ")
+            trend.append(visible(name).ljust(width) + "  ")
             trend.append(" ".join(str(s) for s in scores[-12:]), style="bold")
             trend.append("  " + sparkline(scores[-12:]), style="cyan")
             if len(scores) >= 2:
@@ -555,7 +557,7 @@ class RepScreen(Screen[None]):
             sess.append(f"#{s.number:<3} ", style="bold")
             sess.append(fmt_day(s.call.ended_at, tz).ljust(7))
             sess.append("  ")
-            sess.append(s.call.account)
+            sess.append(visible(s.call.account))
             if s.gap_days is not None and s.gap_days > CADENCE_GAP_DAYS:
                 sess.append(f"  after {s.gap_days} days: gap", style="bold red")
             elif s.gap_days is not None:

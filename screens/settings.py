@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Input, Label, Select, Static, Switch, TextArea
 
 from screens.dialogs import DraftKeeper, clear_field_errors, field_error, show_field_error, warm_orm
+from screens.fields import TextBox, TextInput
 from screens.footer import KeyFooter
 
 THEMES = (("Dark", "textual-dark"), ("Light", "textual-light"))
@@ -72,16 +73,16 @@ class SettingsScreen(DraftKeeper, Screen[None]):
         with VerticalScroll(id="settings-body"), Vertical(id="settings-cols"):
             with Vertical(classes="col"):
                 yield Label("Your name (the coach)")
-                yield Input(id="name", placeholder="e.g. Alex Morgan")
+                yield TextInput(id="name", placeholder="e.g. Alex Morgan")
                 yield field_error("name")
                 yield Label("Coaching budget, minutes per week")
-                yield Input(id="budget_minutes", type="text", placeholder="120")
+                yield TextInput(id="budget_minutes", type="text", placeholder="120")
                 yield field_error("budget_minutes")
                 yield Label("Feedback is late after (minutes from the end of the call)")
-                yield Input(id="late_minutes", placeholder="30")
+                yield TextInput(id="late_minutes", placeholder="30")
                 yield field_error("late_minutes")
                 yield Label("Team store folder (synced folder shared with your team)")
-                yield Input(id="store_dir", placeholder="e.g. ~/OneDrive/Sales coaching")
+                yield TextInput(id="store_dir", placeholder="e.g. ~/OneDrive/Sales coaching")
                 yield field_error("store_dir")
                 with Horizontal(classes="row"):
                     yield Label("Dates day first (3/12 = 3 December)")
@@ -91,11 +92,11 @@ class SettingsScreen(DraftKeeper, Screen[None]):
                     yield Select(THEMES, id="theme", allow_blank=False, value="textual-dark")
             with Vertical(classes="col"):
                 yield Label("Skill catalogue (one skill per line)")
-                yield TextArea(id="skills", show_line_numbers=False)
+                yield TextBox(id="skills", show_line_numbers=False)
                 yield field_error("skills")
                 yield Label("Feedback script (one question per line, “stage: question”)")
                 yield Static(STAGE_HELP + " — the rep's self-assessment comes first.", classes="hint")
-                yield TextArea(id="script", show_line_numbers=False, soft_wrap=True)
+                yield TextBox(id="script", show_line_numbers=False, soft_wrap=True)
                 yield field_error("script")
                 yield Static("ctrl+s saves · Escape goes back without saving", classes="hint")
         yield KeyFooter()

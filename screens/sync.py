@@ -13,7 +13,9 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Header, Input, Label, ProgressBar, Static
 
+from fieldcoach.text import visible
 from screens.dialogs import ConfirmDialog, field_error
+from screens.fields import TextInput
 from screens.footer import KeyFooter
 
 CONFLICTS_SHOWN = 8
@@ -51,7 +53,7 @@ class SyncScreen(Screen[None]):
             yield Static("", id="store-layout", classes="muted", markup=False)
             with Horizontal(classes="row"):
                 yield Label("Store folder")
-                yield Input(id="store-dir", placeholder="e.g. ~/OneDrive/Sales coaching (Enter saves)")
+                yield TextInput(id="store-dir", placeholder="e.g. ~/OneDrive/Sales coaching (Enter saves)")
                 yield Button("Export (e)", id="export", variant="primary")
             yield field_error("store_dir")
             yield ProgressBar(id="progress", show_eta=False)
@@ -59,7 +61,7 @@ class SyncScreen(Screen[None]):
             yield Static("Import", classes="section-title")
             with Horizontal(classes="row"):
                 yield Label("File or folder")
-                yield Input(id="import-path", placeholder="a bundle .json or a store folder (Enter imports)")
+                yield TextInput(id="import-path", placeholder="a bundle .json or a store folder (Enter imports)")
                 yield Button("Import (i)", id="import")
             yield field_error("import")
             yield Static("", id="import-summary", markup=False)
@@ -91,7 +93,7 @@ class SyncScreen(Screen[None]):
             inp.value = store_dir
         who = manager_id or "<your manager id>"
         self.query_one("#store-layout", Static).update(
-            f"Your files go to FOLDER/{who}/: calls/<call-id>.json, reps.json, manifest.json. "
+            f"Your files go to FOLDER/{visible(who)}/: calls/<call-id>.json, reps.json, manifest.json. "
             "Private notes stay on this laptop.")
 
     @on(Input.Submitted, "#store-dir")
@@ -123,7 +125,7 @@ class SyncScreen(Screen[None]):
                 if not then_export:
                     self.app.call_from_thread(self.notify, escape(f"Team store folder set to {folder}."))
         except Exception as exc:
-            self.app.call_from_thread(self.query_one("#err-store_dir", Static).update, f"Not saved: {exc}")
+            self.app.call_from_thread(self.query_one("#err-store_dir", Static).update, visible(f"Not saved: {exc}"))
             return
         if then_export:
             self.app.call_from_thread(self._export, folder)
@@ -179,7 +181,7 @@ class SyncScreen(Screen[None]):
     def _exported(self, summary: str, written: int, conflicts: bool, root: str) -> None:
         self.busy = False
         self.query_one("#progress", ProgressBar).display = False
-        self.query_one("#export-summary", Static).update(summary)
+        self.query_one("#export-summary", Static).update(visible(summary, keep_newlines=True))
         if conflicts:
             self.query_one("#import-path", Input).value = root
             self.notify("Some store files are newer than yours: import the store to bring them in.",
@@ -190,7 +192,7 @@ class SyncScreen(Screen[None]):
     def _failed(self, target: str, message: str) -> None:
         self.busy = False
         self.query_one("#progress", ProgressBar).display = False
-        self.query_one(target, Static).update(message)
+        self.query_one(target, Static).update(visible(message))
         self.notify(escape(message), severity="error")
 
     # --- import -------------------------------------------------------------------------------
@@ -217,7 +219,7 @@ class SyncScreen(Screen[None]):
                 self.query_one("#import-summary", Static).update("Importing…")
                 self._import(path)
 
-        question = Text.assemble("Import ", (path, "bold"), " into this database?")
+        question = Text.assemble("Import ", (visible(path), "bold"), " into this database?")
         self.app.push_screen(ConfirmDialog(
             question, "Import", variant="warning",
             detail="Every file is checked first; nothing changes unless all of it is valid. For each "
@@ -240,13 +242,13 @@ class SyncScreen(Screen[None]):
 
     def _import_failed(self, message: str) -> None:
         self.busy = False
-        self.query_one("#err-import", Static).update(message)
+        self.query_one("#err-import", Static).update(visible(message))
         self.query_one("#import-summary", Static).update("")
         self.notify(escape(message), severity="error")
 
     def _imported(self, text: str) -> None:
         self.busy = False
-        self.query_one("#import-summary", Static).update(text)
+        self.query_one("#import-summary", Static).update(visible(text))
         self.notify(escape(text))
 
     def action_back(self) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 from ..cli import UserError
 from ..db import is_open_database_file
 from ..store import Store
+from ..text import visible
 from . import store_io
 from .export import ExportRefused, ExportResult, Progress, export_bundle, export_store
 from .importer import ImportRefused, ImportResult, import_paths
@@ -104,23 +105,23 @@ def export(store: Store, store_dir: str | None = None, out: str | None = None, f
             store_io.write_atomic(target, data)
         except OSError as exc:
             raise UserError(f"cannot write {target}: {exc.strerror or exc}") from exc
-        print(f"bundle written to {target} ({len(data):,} bytes)")
+        print(visible(f"bundle written to {target} ({len(data):,} bytes)"))
         return 0
     r = run_export(store, store_dir or "", full=full)
     root = r.folder.parent
     for rel in r.written[:LIST_LIMIT]:
-        print(f"wrote {rel}")
+        print(visible(f"wrote {rel}"))
     if len(r.written) > LIST_LIMIT:
         print(f"… and {len(r.written) - LIST_LIMIT} more")
     for line in r.refused:
         print(f"refused {line}", file=sys.stderr)
     for c in r.conflicts:
-        print(f"kept {c.path}: the store's copy is newer ({c.store_updated} > {c.local_updated})",
+        print(visible(f"kept {c.path}: the store's copy is newer ({c.store_updated} > {c.local_updated})"),
               file=sys.stderr)
     if r.conflicts:
-        print(f"the store holds newer versions: run `fieldcoach import {root}` to bring them in",
+        print(visible(f"the store holds newer versions: run `fieldcoach import {root}` to bring them in"),
               file=sys.stderr)
-    print(f"exported to {r.folder}: {export_summary(r)}")
+    print(visible(f"exported to {r.folder}: {export_summary(r)}"))
     return 0
 
 
@@ -136,7 +137,7 @@ def import_(store: Store, paths: Sequence[str]) -> int:
         print("nothing to import (no fieldcoach documents found)")
         return 0
     if r.adopted_manager:
-        print(f"this database now exports as manager {r.adopted_manager}")
+        print(visible(f"this database now exports as manager {r.adopted_manager}"))
     print(f"imported {import_summary(r)}")
     return 0
 

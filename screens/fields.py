@@ -1,0 +1,87 @@
+"""The text fields every form uses: Textual's Input and TextArea, keeping every character
+a user types and drawing stored control characters as visible symbols.
+
+Textual takes a key press as text only when `str.isprintable()` says so, which drops the
+zero-width joiner inside 👨‍👩‍👧, zero-width and no-break spaces, bidi marks: a paste keeps
+them, typing them lost them. Here any key that carries a character is typed, except a
+control character. What the field holds (and saves) is never changed; only its drawing
+goes through `visible`, one symbol per character, so the cursor stays where it belongs.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rich.cells import cell_len
+from rich.text import Text
+from textual import events
+from textual.widgets import Input, TextArea
+
+from fieldcoach.text import is_control, visible
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def pasted_lines(text: str) -> list[str]:
+    """A paste cut into lines at real line breaks only (str.splitlines also cuts at VT, FF,
+    FS, GS, RS, NEL and U+2028, which would drop or split what the user pasted)."""
+    return _LINE_BREAK.split(text)
+
+
+def _extra_typed(character: str | None) -> bool:
+    """A typed character Textual would drop: not printable by Python's test, not a control."""
+    return bool(character) and not character.isprintable() and not any(map(is_control, character))
+
+
+class TextInput(Input):
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        return super().check_consume_key(key, character) or _extra_typed(character)
+
+    async def _on_key(self, event: events.Key) -> None:
+        # Runs before Input's own handler, which stops here once the key is taken.
+        if _extra_typed(event.character):
+            event.stop()
+            event.prevent_default()
+            self._restart_blink()
+            if self.selection.is_empty:
+                self.insert_text_at_cursor(event.character or "")
+            else:
+                self.replace(event.character or "", *self.selection)
+
+    def _on_paste(self, event: events.Paste) -> None:
+        # As Input's own (the first line of the paste), cut at a real line break only.
+        if event.text:
+            line = pasted_lines(event.text)[0]
+            if self.selection.is_empty:
+                self.insert_text_at_cursor(line)
+            else:
+                self.replace(line, *self.selection)
+        event.prevent_default()
+        event.stop()
+
+    @property
+    def _value(self) -> Text:
+        if self.password:
+            return super()._value
+        text = Text(visible(self.value), no_wrap=True, overflow="ignore", end="")
+        return self.highlighter(text) if self.highlighter is not None else text
+
+    def _position_to_cell(self, position: int) -> int:
+        return cell_len(visible(self.value[:position]))
+
+
+class TextBox(TextArea):
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        return super().check_consume_key(key, character) or (not self.read_only and _extra_typed(character))
+
+    async def _on_key(self, event: events.Key) -> None:
+        if not self.read_only and _extra_typed(event.character):
+            event.stop()
+            event.prevent_default()
+            self._restart_blink()
+            start, end = self.selection
+            self._replace_via_keyboard(event.character or "", start, end)
+
+    def get_line(self, line_index: int) -> Text:
+        return Text(visible(self.document.get_line(line_index)), end="", no_wrap=True)
