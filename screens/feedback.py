@@ -148,7 +148,7 @@ class FeedbackScreen(Screen[None]):
             self.app.pop_screen()
             return
         if detail.call.kind == coaching.SELLING:
-            self.notify("A selling call has no feedback script.", severity="warning")
+            self.notify("A selling call has no debrief.", severity="warning")
             self.app.pop_screen()
             return
         self.detail, self.script, self.settings = detail, script, settings
@@ -171,7 +171,7 @@ class FeedbackScreen(Screen[None]):
         if c.status == coaching.DONE:
             self.index = len(self.steps) - 1
         elif c.status != coaching.DEBRIEF:
-            self.notify(f"This call is {c.status}; end the observation first.", severity="warning")
+            self.notify(f"This call is {c.status}: end it first", severity="warning")
         await self._show()
 
     def _side(self) -> None:
@@ -445,7 +445,7 @@ class FeedbackScreen(Screen[None]):
     def action_leave(self) -> None:
         self._save_draft()
         if self.step is not None and self.step.kind != RECAP:
-            self.notify("Answers so far are saved; resume the debrief from home.")
+            self.notify("Answers saved: resume from home")
         self.app.action_go_home()
 
     # --- writes (thread workers) ----------------------------------------------------------
@@ -594,4 +594,4 @@ class FeedbackScreen(Screen[None]):
             self.notify(f"Could not save the recap: {escape(str(exc))}", severity="error")
             return
         self.saved_recap = path
-        self.notify(f"Recap saved to {escape(str(path))}")
+        self.notify(f"Recap saved: {escape(path.name)}")

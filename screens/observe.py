@@ -164,7 +164,7 @@ class ObservationScreen(Screen[None]):
             self.app.pop_screen()
             return
         if row.kind == "selling":
-            self.notify("A selling call has no observation or feedback.", severity="warning")
+            self.notify("A selling call is not observed.", severity="warning")
             self.app.pop_screen()
             return
         if row.status in ("debrief", "done"):
@@ -416,7 +416,7 @@ class ObservationScreen(Screen[None]):
             self._cancel_edit()
             return
         self._save_draft()
-        self.notify("The call is still in progress; resume it from home.")
+        self.notify("Call still in progress: resume from home")
         self.app.action_go_home()
 
     def action_end_call(self) -> None:

@@ -182,8 +182,7 @@ class SyncScreen(Screen[None]):
         self.query_one("#export-summary", Static).update(summary)
         if conflicts:
             self.query_one("#import-path", Input).value = root
-            self.notify("Some store files are newer than yours: import the store to bring them in.",
-                        severity="warning")
+            self.notify("The store has newer files: import them", severity="warning")
         else:
             self.notify(f"Export done: {written} file{'s' * (written != 1)} written.")
 
@@ -247,7 +246,7 @@ class SyncScreen(Screen[None]):
     def _imported(self, text: str) -> None:
         self.busy = False
         self.query_one("#import-summary", Static).update(text)
-        self.notify(escape(text))
+        self.notify("Import done: see the summary")
 
     def action_back(self) -> None:
         self.app.pop_screen()
