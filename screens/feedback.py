@@ -28,6 +28,10 @@ from .footer import KeyFooter
 from .observe import note_line
 
 
+RECAP_KEYS = "c copy text · m copy Markdown · s save file · Escape home"
+RECAP_MORE = " · ↓ more below"
+
+
 class FeedbackScreen(Screen[None]):
     DEFAULT_CSS = """
     FeedbackScreen #fb-top { height: auto; padding: 0 1; background: $boost; }
@@ -249,9 +253,12 @@ class FeedbackScreen(Screen[None]):
                               classes="hint")]
             focus = action
         elif step.kind == RECAP:
-            widgets = [Static("Closing the debrief…", id="recap-text", markup=False),
-                       Static("c copy text · m copy Markdown · s save to a file · Escape home",
-                              classes="hint")]
+            # At 80x24 the recap's next steps fell below the fold: they come first here, with
+            # the keys, and the recap below says when it scrolls.
+            widgets = [Static(RECAP_KEYS, id="recap-keys", classes="hint"),
+                       Static("", id="recap-steps", classes="table"),
+                       Static("Closing the debrief…", id="recap-text", markup=False)]
+            focus = self.query_one("#fb-main", VerticalScroll)  # ↓ and PgDn scroll the recap
         await box.mount_all(widgets)
         if step.kind == NEXT and widgets:
             self._echo_due(self.query_one("#step-due", Input).value)
@@ -564,9 +571,23 @@ class FeedbackScreen(Screen[None]):
         self.recap_md = recap_markdown(detail, self.app.tz, stages)
         for w in self.query("#recap-text"):
             w.update(Text(self.recap_plain))
+        for w in self.query("#recap-steps"):
+            steps = Text()
+            steps.append("Agreed next steps\n", style="bold")
+            steps.append_text(self._steps_table())
+            steps.rstrip()
+            w.update(steps)
+        self.call_after_refresh(self._hint_more)
         self.query_one("#fb-progress", Static).update(
             f"Step {len(self.steps)} of {len(self.steps)} · Recap — the debrief is done")
         self.refresh_bindings()
+
+    def _hint_more(self) -> None:
+        """Say that the recap goes on below the fold, when it does."""
+        main = self.query_one("#fb-main", VerticalScroll)
+        more = main.max_scroll_y > 0
+        for w in self.query("#recap-keys"):
+            w.update(RECAP_KEYS + (RECAP_MORE if more else ""))
 
     def action_copy(self, fmt: str) -> None:
         text = getattr(self, "recap_md" if fmt == "markdown" else "recap_plain", None)
