@@ -52,3 +52,25 @@ async def test_an_error_stays_longer_and_takes_at_most_two_rows(store, db_path):
         assert toast.region.height <= 2 and toast.region.bottom == 24
         timeouts = {n.severity: n.timeout for n in app._notifications}
         assert timeouts["information"] < timeouts["error"]
+
+
+async def test_marking_a_note_private_shows_no_toast_over_the_notes(store, db_path):
+    from textual.widgets import Input
+
+    from screens.observe import ObservationScreen
+
+    rep = services.add_rep(store, "Priya Shah")
+    call = services.plan_call(store, rep_id=rep, account="Acme")
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        app.push_screen(ObservationScreen(call))
+        await settle(app, pilot)
+        line = app.screen.query_one("#note-line", Input)
+        for i in range(20):  # enough to fill the list down to the footer
+            line.insert_text_at_cursor(f"note {i}")
+            await pilot.press("enter")
+        await pilot.press("ctrl+t")
+        (toast,) = await shown_toasts(app, pilot)
+        notes = [shown(app, w) for w in app.screen.query(".note") if shown(app, w).height]
+        assert max(r.bottom for r in notes) == 23  # the newest note sits just above the footer
+        assert all(not toast.region.overlaps(r) for r in notes)
