@@ -56,7 +56,7 @@ class HomeSummary:
     steps: list[StepRow]         # open, overdue first
     focus: list[coaching.FocusItem]
     inbox: list[NoteRow]
-    past_weeks: list[coaching.BudgetWeek] = field(default_factory=list)  # over, since first use
+    past_weeks: list[coaching.BudgetWeek]  # over, and since the manager's first use
 
     @property
     def this_week(self) -> coaching.BudgetWeek:

@@ -66,7 +66,7 @@ async def test_marking_a_note_private_shows_no_toast_over_the_notes(store, db_pa
         app.push_screen(ObservationScreen(call))
         await settle(app, pilot)
         line = app.screen.query_one("#note-line", Input)
-        for i in range(20):  # enough to fill the list down to the footer
+        for i in range(16):  # enough to fill the list down to the footer
             line.insert_text_at_cursor(f"note {i}")
             await pilot.press("enter")
         await pilot.press("ctrl+t")
