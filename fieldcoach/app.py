@@ -69,6 +69,9 @@ class FieldcoachApp(App[None]):
     COMMANDS = {ActionsProvider}
     ENABLE_COMMAND_PALETTE = True
     HORIZONTAL_BREAKPOINTS = [(WIDE, "wide")]  # screens lay out in two columns from WIDE up
+    # Seconds a notification stays (Textual's 5 s for all kept them over what the manager
+    # was reading); an error a little longer, it may say what to do.
+    NOTIFY_SECONDS = {"information": 2.5, "warning": 3.5, "error": 6.0}
     GC_SETTLE_S = 1.0  # after the first frame, the cyclic GC comes back on (see on_ready)
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="quit", tooltip="Leave fieldcoach; everything is saved"),
@@ -87,6 +90,13 @@ class FieldcoachApp(App[None]):
 
     def now(self) -> datetime:
         return self.clock()
+
+    def notify(self, message: str, *, title: str = "", severity="information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """As Textual's, with a timeout by severity (Widget.notify passes None unless asked)."""
+        if timeout is None:
+            timeout = self.NOTIFY_SECONDS.get(severity, self.NOTIFY_SECONDS["information"])
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     @property
     def tz(self) -> tzinfo:
@@ -154,8 +164,7 @@ class FieldcoachApp(App[None]):
             return
         if n:
             self.call_from_thread(
-                self.notify, f"Recovered {n} unsaved draft{'s' if n != 1 else ''}: open the form to "
-                "continue where you left off.", title="Drafts", timeout=8)
+                self.notify, f"Recovered {n} unsaved draft{'s' if n != 1 else ''}: open the form")
 
     def _handle_exception(self, error: Exception) -> None:
         """A crash: first keep what was typed (every screen's pending draft), then exit

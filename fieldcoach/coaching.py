@@ -91,6 +91,22 @@ def weekly_minutes(intervals: Iterable[Interval], now: datetime, budget: int, we
     return [BudgetWeek(s, round(totals[s], 1), budget) for s in starts]
 
 
+def weeks_in_use(weeks: Sequence[BudgetWeek], now: datetime, first_use: datetime | None,
+                 tz: tzinfo | None = None) -> list[BudgetWeek]:
+    """The weeks that can be held against the manager: over (the week in progress is not a
+    missed week yet) and not before the week the manager started using fieldcoach. With
+    nothing recorded yet (first_use None) there are none: on day one no week is missed."""
+    this_week = week_start(now, tz)
+    since = week_start(first_use, tz) if first_use is not None else this_week
+    return [w for w in weeks if since <= w.start < this_week]
+
+
+def missed_weeks(weeks: Sequence[BudgetWeek], now: datetime, first_use: datetime | None,
+                 tz: tzinfo | None = None) -> list[BudgetWeek]:
+    """Weeks in use in which no coaching happened, oldest first."""
+    return [w for w in weeks_in_use(weeks, now, first_use, tz) if w.empty]
+
+
 # --- feedback delay ----------------------------------------------------------------------
 
 @dataclass(frozen=True)

@@ -56,6 +56,7 @@ class HomeSummary:
     steps: list[StepRow]         # open, overdue first
     focus: list[coaching.FocusItem]
     inbox: list[NoteRow]
+    past_weeks: list[coaching.BudgetWeek]  # over, and since the manager's first use
 
     @property
     def this_week(self) -> coaching.BudgetWeek:
@@ -63,7 +64,8 @@ class HomeSummary:
 
     @property
     def empty_weeks(self) -> list[coaching.BudgetWeek]:
-        return [w for w in self.weeks[:-1] if w.empty]
+        """Weeks without coaching since the manager started (coaching.missed_weeks)."""
+        return [w for w in self.past_weeks if w.empty]
 
 
 def _step(r: sqlite3.Row | tuple, now: datetime) -> StepRow:
@@ -125,6 +127,18 @@ def focus_inputs(con: sqlite3.Connection, now: datetime) -> list[coaching.RepFoc
         planned_coaching=rid in planned) for rid, name, _ in reps]
 
 
+def first_use(con: sqlite3.Connection) -> datetime | None:
+    """When the manager started with fieldcoach: the earliest of the manager row, any rep and
+    any call started (imported records keep the times of the laptop they came from). The
+    seeded skills and questions are left out: their times are not the manager's. Reps are
+    few and calls are read on ix_call_started, so this costs three index or tiny reads."""
+    r = con.execute(
+        "SELECT min(t) FROM (SELECT min(created_at) AS t FROM manager "
+        "UNION ALL SELECT min(created_at) FROM rep "
+        "UNION ALL SELECT min(started_at) FROM call)").fetchone()
+    return from_db(r[0]) if r else None
+
+
 def home_summary(con: sqlite3.Connection, now: datetime, tz: tzinfo | None = None,
                  weeks: int = 8) -> HomeSummary:
     s = settings(con)
@@ -160,9 +174,10 @@ def home_summary(con: sqlite3.Connection, now: datetime, tz: tzinfo | None = Non
         f"{CALL_SELECT} "
         "WHERE c.status IN ('observing', 'debrief') AND c.deleted_at IS NULL "
         "ORDER BY c.started_at DESC LIMIT 5")]
+    budget_weeks = coaching.weekly_minutes(intervals, now, s.budget_minutes, weeks, tz)
     return HomeSummary(
-        manager_name=s.name, budget_minutes=s.budget_minutes,
-        weeks=coaching.weekly_minutes(intervals, now, s.budget_minutes, weeks, tz),
+        manager_name=s.name, budget_minutes=s.budget_minutes, weeks=budget_weeks,
+        past_weeks=coaching.weeks_in_use(budget_weeks, now, first_use(con), tz),
         coaching_calls=n_coach, selling_calls=n_sell, late_feedback=late,
         upcoming=upcoming, in_progress=in_progress,
         steps=sorted(open_steps(con, now, limit=30), key=lambda x: not x.overdue),

@@ -172,7 +172,7 @@ class CaptureDialog(DraftKeeper, ModalScreen[bool]):
 
     def _saved(self, to_call: bool) -> None:
         self.discard_draft()
-        self.notify("Note saved to the call in progress." if to_call else "Note saved to the inbox.")
+        self.notify("Note saved to the call" if to_call else "Note saved to the inbox")
         self.dismiss(True)
 
     def action_cancel(self) -> None:

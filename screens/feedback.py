@@ -29,6 +29,10 @@ from .footer import KeyFooter
 from .observe import note_line
 
 
+RECAP_KEYS = "c copy text · m copy Markdown · s save file · Escape home"
+RECAP_MORE = " · ↓ more below"
+
+
 class FeedbackScreen(Screen[None]):
     DEFAULT_CSS = """
     FeedbackScreen #fb-top { height: auto; padding: 0 1; background: $boost; }
@@ -149,7 +153,7 @@ class FeedbackScreen(Screen[None]):
             self.app.pop_screen()
             return
         if detail.call.kind == coaching.SELLING:
-            self.notify("A selling call has no feedback script.", severity="warning")
+            self.notify("A selling call has no debrief.", severity="warning")
             self.app.pop_screen()
             return
         self.detail, self.script, self.settings = detail, script, settings
@@ -172,7 +176,7 @@ class FeedbackScreen(Screen[None]):
         if c.status == coaching.DONE:
             self.index = len(self.steps) - 1
         elif c.status != coaching.DEBRIEF:
-            self.notify(f"This call is {c.status}; end the observation first.", severity="warning")
+            self.notify(f"This call is {c.status}: end it first", severity="warning")
         await self._show()
 
     def _side(self) -> None:
@@ -250,9 +254,12 @@ class FeedbackScreen(Screen[None]):
                               classes="hint")]
             focus = action
         elif step.kind == RECAP:
-            widgets = [Static("Closing the debrief…", id="recap-text", markup=False),
-                       Static("c copy text · m copy Markdown · s save to a file · Escape home",
-                              classes="hint")]
+            # At 80x24 the recap's next steps fell below the fold: they come first here, with
+            # the keys, and the recap below says when it scrolls.
+            widgets = [Static(RECAP_KEYS, id="recap-keys", classes="hint"),
+                       Static("", id="recap-steps", classes="table"),
+                       Static("Closing the debrief…", id="recap-text", markup=False)]
+            focus = self.query_one("#fb-main", VerticalScroll)  # ↓ and PgDn scroll the recap
         await box.mount_all(widgets)
         if step.kind == NEXT and widgets:
             self._echo_due(self.query_one("#step-due", Input).value)
@@ -446,7 +453,7 @@ class FeedbackScreen(Screen[None]):
     def action_leave(self) -> None:
         self._save_draft()
         if self.step is not None and self.step.kind != RECAP:
-            self.notify("Answers so far are saved; resume the debrief from home.")
+            self.notify("Answers saved: resume from home")
         self.app.action_go_home()
 
     # --- writes (thread workers) ----------------------------------------------------------
@@ -565,9 +572,23 @@ class FeedbackScreen(Screen[None]):
         self.recap_md = recap_markdown(detail, self.app.tz, stages)
         for w in self.query("#recap-text"):
             w.update(Text(self.recap_plain))
+        for w in self.query("#recap-steps"):
+            steps = Text()
+            steps.append("Agreed next steps\n", style="bold")
+            steps.append_text(self._steps_table())
+            steps.rstrip()
+            w.update(steps)
+        self.call_after_refresh(self._hint_more)
         self.query_one("#fb-progress", Static).update(
             f"Step {len(self.steps)} of {len(self.steps)} · Recap — the debrief is done")
         self.refresh_bindings()
+
+    def _hint_more(self) -> None:
+        """Say that the recap goes on below the fold, when it does."""
+        main = self.query_one("#fb-main", VerticalScroll)
+        more = main.max_scroll_y > 0
+        for w in self.query("#recap-keys"):
+            w.update(RECAP_KEYS + (RECAP_MORE if more else ""))
 
     def action_copy(self, fmt: str) -> None:
         text = getattr(self, "recap_md" if fmt == "markdown" else "recap_plain", None)
@@ -596,4 +617,4 @@ class FeedbackScreen(Screen[None]):
             self.notify(f"Could not save the recap: {escape(str(exc))}", severity="error")
             return
         self.saved_recap = path
-        self.notify(f"Recap saved to {escape(str(path))}")
+        self.notify(f"Recap saved: {escape(path.name)}")

@@ -188,8 +188,13 @@ class HomeScreen(Screen[None]):
         if empty:
             budget.append("No coaching: ", style="bold red")
             budget.append(", ".join(f"week of {fmt_day(w.start, tz)}" for w in empty))
-        else:
-            budget.append(f"Coaching happened in each of the last {len(s.weeks) - 1} weeks.", style="green")
+        elif s.past_weeks:
+            n = len(s.past_weeks)
+            budget.append(f"Coaching happened in each of the last {n} weeks." if n > 1
+                          else "Coaching happened last week.", style="green")
+        else:  # the first week with fieldcoach: nothing to hold against the manager yet
+            budget.append("First week: a week without coaching shows here once it is over.",
+                          style="dim")
         budget.append("\n")
         budget.append(f"Coaching:selling {s.coaching_calls}:{s.selling_calls}")
         budget.append(" · ")

@@ -83,6 +83,7 @@ class ObservationScreen(Screen[None]):
     ObservationScreen #obs-main { width: 1fr; }
     ObservationScreen #obs-notes { height: 1fr; padding: 0 1; }
     ObservationScreen #obs-notes > Static { height: auto; }
+    ObservationScreen #obs-notes > .-selected { border-left: outer $accent; background: $boost; text-style: bold; }
     ObservationScreen #obs-empty { color: $text-muted; }
     ObservationScreen #obs-legend { height: auto; padding: 0 1; color: $text-muted; border-bottom: solid $primary-darken-2; }
     ObservationScreen #note-line { margin: 0 0; }
@@ -96,12 +97,17 @@ class ObservationScreen(Screen[None]):
     """
 
     BINDINGS = [
-        Binding("ctrl+e", "edit_last", "Edit last", id="obs-edit-last", priority=True,
-                tooltip="Put the last note back in the line to correct it"),
-        Binding("ctrl+z", "undo_last", "Undo last", id="obs-undo-last", priority=True,
-                tooltip="Remove the last note"),
+        # priority: the note line (an Input, a scroll view) holds ↑↓ for scrolling it never does
+        Binding("up", "pick(-1)", "Pick note", id="obs-pick-up", key_display="↑↓", priority=True,
+                tooltip="Pick an earlier note for ctrl+e, ctrl+z or ctrl+t (the last by default)"),
+        Binding("down", "pick(1)", "Next note", id="obs-pick-down", show=False, priority=True,
+                tooltip="Pick a later note; past the last, back to typing"),
+        Binding("ctrl+e", "edit_last", "Edit", id="obs-edit-last", priority=True,
+                tooltip="Put the picked note (the last by default) back in the line to correct it"),
+        Binding("ctrl+z", "undo_last", "Undo", id="obs-undo-last", priority=True,
+                tooltip="Remove the picked note (the last by default)"),
         Binding("ctrl+t", "toggle_private", "Private", id="obs-private", priority=True,
-                tooltip="Mark the last note private (it stays on this laptop)"),
+                tooltip="Mark the picked note (the last by default) private: it stays on this laptop"),
         Binding("ctrl+d", "end_call", "End call", id="obs-end-call", priority=True,
                 tooltip="End the observation and start the feedback script"),
         Binding("escape", "leave", "Home", id="obs-home",
@@ -109,8 +115,9 @@ class ObservationScreen(Screen[None]):
     ]
     PALETTE = (
         ("screen.end_call", "End the call", "End the observation and start the feedback script"),
-        ("screen.undo_last", "Undo last note", "Remove the last note"),
-        ("screen.edit_last", "Edit last note", "Correct the last note"),
+        ("screen.undo_last", "Undo note", "Remove the picked note (the last by default)"),
+        ("screen.edit_last", "Edit note", "Correct the picked note (the last by default)"),
+        ("screen.toggle_private", "Private note", "Mark the picked note private, or shared again"),
     )
 
     def __init__(self, call_id: str) -> None:
@@ -120,6 +127,7 @@ class ObservationScreen(Screen[None]):
         self.shown: list[NoteRow] = []
         self.skill_by_id: dict[str, str] = {}
         self.editing: NoteRow | None = None
+        self.picked: int | None = None  # index into shown; None: the last note, typing on
         self._draft_timer: Timer | None = None
         self._ending = False
         self._started = threading.Event()
@@ -166,7 +174,7 @@ class ObservationScreen(Screen[None]):
             self.app.pop_screen()
             return
         if row.kind == "selling":
-            self.notify("A selling call has no observation or feedback.", severity="warning")
+            self.notify("A selling call is not observed.", severity="warning")
             self.app.pop_screen()
             return
         if row.status in ("debrief", "done"):
@@ -280,6 +288,8 @@ class ObservationScreen(Screen[None]):
 
     @on(Input.Changed, "#note-line")
     def _changed(self, event: Input.Changed) -> None:
+        if self.picked is not None and self.editing is None and event.value:
+            self._pick(None)  # typing goes back to the line
         if not self.query_one("#note-error", Static).has_class("blank"):
             self._say("#note-error", "")
         # One pending save at a time: the draft is written at most 0.5 s after the first
@@ -311,7 +321,7 @@ class ObservationScreen(Screen[None]):
                 row = notes_mod.update_note(con, self.editing.id, self.active, raw, now=self.app.now())
                 self._replace(self.editing.id, row)
                 self.editing = None
-                self._say("#obs-mode", "")
+                self._pick(None)
             else:
                 row = notes_mod.add_note(con, self.active, raw, now=self.app.now())
                 self._append(row)
@@ -363,62 +373,113 @@ class ObservationScreen(Screen[None]):
             prefix += str(self.active.skill_ids.index(n.skill_id) + 1)
         return f"{prefix} {n.text}" if prefix else n.text
 
-    def action_edit_last(self) -> None:
+    # Ctrl+E, Ctrl+Z and Ctrl+T act on the picked note: the last one unless ↑/↓ picked
+    # another. The note line keeps the focus throughout (typing speed); the pick is shown
+    # by a bar and a shade on the note, and a line saying which note it is.
+
+    def _target(self) -> NoteRow | None:
         if not self.shown:
+            return None
+        if self.picked is None or self.picked >= len(self.shown):
+            return self.shown[-1]
+        return self.shown[self.picked]
+
+    def action_pick(self, step: int) -> None:
+        if not self.shown or self.editing is not None:
+            return
+        at = len(self.shown) if self.picked is None else self.picked
+        at += step
+        self._pick(None if at >= len(self.shown) else max(0, at))
+
+    def _pick(self, index: int | None) -> None:
+        self.picked = index
+        chosen = self.shown[index].id if index is not None else None
+        for w in self.query_one("#obs-notes", VerticalScroll).query(".note"):
+            w.set_class(w.name == chosen, "-selected")
+            if w.name == chosen:
+                w.scroll_visible(animate=False)
+        if index is None:
+            self._say("#obs-mode", "")
+        else:
+            self._say("#obs-mode", f"Note {index + 1} of {len(self.shown)}: ctrl+e edit · ctrl+z remove · "
+                                   "ctrl+t private · Esc back to typing")
+
+    def action_edit_last(self) -> None:
+        note = self._target()
+        if note is None:
             self.notify("No note to edit yet.")
             return
-        last = self.shown[-1]
-        self.editing = last
+        self.editing = note
         line = self.query_one("#note-line", Input)
-        line.value = self._raw_of(last)
+        line.value = self._raw_of(note)
         line.cursor_position = len(line.value)
-        self._say("#obs-mode", "Editing the last note — Enter saves, Escape cancels")
+        which = "the last note" if note is self.shown[-1] else f"note {self.shown.index(note) + 1}"
+        self._say("#obs-mode", f"Editing {which} — Enter saves, Escape cancels")
 
     def action_undo_last(self) -> None:
-        if not self.shown:
+        note = self._target()
+        if note is None:
             self.notify("No note to undo.")
             return
-        last = self.shown[-1]
+        if note is self.shown[-1]:
+            self._remove(note)  # the last note goes at once, as it always did
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._remove(note)
+
+        # An earlier note is out of sight of the manager's flow: ask before it goes.
+        from screens.dialogs import ConfirmDialog
+
+        self.app.push_screen(ConfirmDialog(Text.assemble("Remove this note?\n", (note.text[:200], "italic")),
+                                           "Remove (y)", cancel_label="Keep (n)"), answered)
+
+    def _remove(self, note: NoteRow) -> None:
         try:
-            notes_mod.delete_note(self.app.store.con(), last.id, now=self.app.now())
+            notes_mod.delete_note(self.app.store.con(), note.id, now=self.app.now())
         except Exception as exc:  # noqa: BLE001
             self.notify(f"Could not remove the note: {escape(str(exc))}", severity="error")
             return
-        self.shown.pop()
-        w = self._note_widget(last.id)
+        self.shown = [n for n in self.shown if n.id != note.id]
+        w = self._note_widget(note.id)
         if w is not None:
             w.remove()
-        if self.editing is not None and self.editing.id == last.id:
+        if self.editing is not None and self.editing.id == note.id:
             self._cancel_edit()
-        self.notify(f"Removed: {escape(last.text[:60])}")
+        self._pick(None)
+        self.notify(f"Removed: {escape(note.text[:60])}")
 
     def action_toggle_private(self) -> None:
-        if not self.shown:
+        note = self._target()
+        if note is None:
             self.notify("No note to mark private.")
             return
-        last = self.shown[-1]
         try:
-            notes_mod.set_private(self.app.store.con(), last.id, not last.private, now=self.app.now())
+            notes_mod.set_private(self.app.store.con(), note.id, not note.private, now=self.app.now())
         except Exception as exc:  # noqa: BLE001
             self.notify(f"Could not change the note: {escape(str(exc))}", severity="error")
             return
         from dataclasses import replace
 
-        self._replace(last.id, replace(last, private=not last.private))
-        self.notify("Last note is private (stays on this laptop)" if not last.private
-                    else "Last note is shared again")
+        self._replace(note.id, replace(note, private=not note.private))
+        self.notify("Note is private: stays on this laptop" if not note.private
+                    else "Note is shared again")
 
     def _cancel_edit(self) -> None:
         self.editing = None
         self.query_one("#note-line", Input).value = ""
-        self._say("#obs-mode", "")
+        self._pick(None)
 
     def action_leave(self) -> None:
         if self.editing is not None:
             self._cancel_edit()
             return
+        if self.picked is not None:
+            self._pick(None)
+            return
         self._save_draft()
-        self.notify("The call is still in progress; resume it from home.")
+        self.notify("Call still in progress: resume from home")
         self.app.action_go_home()
 
     def action_end_call(self) -> None:

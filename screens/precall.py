@@ -361,13 +361,13 @@ class PreCallScreen(Screen[None]):
             self._go_observe(self.saved_call_id)
             return
         if self._kind() == coaching.SELLING:
-            self.notify("A selling call has no observation: save it, or log it as done.", severity="warning")
+            self.notify("Selling call: save it or log it as done", severity="warning")
             return
         self._submit("observe")
 
     def action_log_done(self) -> None:
         if self._kind() != coaching.SELLING:
-            self.notify("Only a selling call is logged as done from here.", severity="warning")
+            self.notify("Only a selling call is logged as done", severity="warning")
             return
         self._submit("done")
 
@@ -440,7 +440,7 @@ class PreCallScreen(Screen[None]):
             self.notify("Selling call planned")
         else:
             status.update("Call planned. ctrl+o starts observing now; Escape goes home.")
-            self.notify("Call planned — ctrl+o to start observing now")
+            self.notify("Call planned: ctrl+o observes it now")
         self.refresh_bindings()
 
     def _go_observe(self, call_id: str) -> None:

@@ -187,7 +187,7 @@ class SettingsScreen(DraftKeeper, Screen[None]):
         for field, message in errors.items():
             show_field_error(self, field, message)
         if errors:
-            self.notify("Not saved: see the messages at the fields.", severity="error")
+            self.notify("Not saved: see the fields in red", severity="error")
             return
         self._save(changes, skills, script)
 

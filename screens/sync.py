@@ -184,8 +184,7 @@ class SyncScreen(Screen[None]):
         self.query_one("#export-summary", Static).update(visible(summary, keep_newlines=True))
         if conflicts:
             self.query_one("#import-path", Input).value = root
-            self.notify("Some store files are newer than yours: import the store to bring them in.",
-                        severity="warning")
+            self.notify("The store has newer files: import them", severity="warning")
         else:
             self.notify(f"Export done: {written} file{'s' * (written != 1)} written.")
 
@@ -249,7 +248,7 @@ class SyncScreen(Screen[None]):
     def _imported(self, text: str) -> None:
         self.busy = False
         self.query_one("#import-summary", Static).update(visible(text))
-        self.notify(escape(text))
+        self.notify("Import done: see the summary")
 
     def action_back(self) -> None:
         self.app.pop_screen()

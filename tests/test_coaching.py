@@ -6,6 +6,7 @@ from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from fieldcoach import coaching as c
 from fieldcoach.coaching import CoachingError, Interval, RepFocusInput
@@ -91,6 +92,42 @@ def test_interval_crossing_sunday_midnight_counts_where_it_began():
     start = datetime(2026, 11, 22, 23, 50, tzinfo=UTC)  # Sunday
     weeks = c.weekly_minutes([Interval(start, start + timedelta(minutes=30))], NOW, 60, 2, UTC)
     assert [w.minutes for w in weeks] == [30, 0]
+
+
+def test_weeks_in_use_start_with_the_week_of_first_use_and_end_before_this_week():
+    this_monday = datetime(2026, 11, 23, 0, 0, tzinfo=UTC)
+    ivs = [Interval(this_monday - timedelta(weeks=1), this_monday - timedelta(weeks=1, minutes=-30))]
+    weeks = c.weekly_minutes(ivs, NOW, 60, weeks=8, tz=UTC)
+    first = this_monday - timedelta(weeks=3) + timedelta(days=4)  # a Friday
+    assert [w.start for w in c.weeks_in_use(weeks, NOW, first, UTC)] == \
+        [this_monday - timedelta(weeks=k) for k in (3, 2, 1)]
+    assert [w.start for w in c.missed_weeks(weeks, NOW, first, UTC)] == \
+        [this_monday - timedelta(weeks=k) for k in (3, 2)]
+    assert c.missed_weeks(weeks, NOW, None, UTC) == []       # nothing recorded yet
+    assert c.missed_weeks(weeks, NOW, NOW, UTC) == []        # day one
+    assert len(c.missed_weeks(weeks, NOW, NOW - timedelta(weeks=30), UTC)) == 6
+
+
+@settings(max_examples=150, deadline=None)
+@given(now=st.datetimes(min_value=datetime(2024, 1, 1), max_value=datetime(2028, 12, 31),
+                        timezones=st.just(UTC)),
+       back=st.timedeltas(min_value=timedelta(0), max_value=timedelta(weeks=12)),
+       coached=st.lists(st.integers(min_value=0, max_value=7), max_size=8),
+       tz=st.sampled_from([UTC, LONDON, ZoneInfo("America/Los_Angeles")]))
+def test_missed_weeks_are_exactly_the_empty_weeks_over_since_first_use(now, back, coached, tz):
+    first = now - back
+    this_week = c.week_start(now, tz)
+    ivs = [Interval(this_week - timedelta(weeks=k) + timedelta(days=1),
+                    this_week - timedelta(weeks=k) + timedelta(days=1, minutes=20)) for k in coached]
+    weeks = c.weekly_minutes(ivs, now, 60, weeks=8, tz=tz)
+    missed = c.missed_weeks(weeks, now, first, tz)
+    expected = [w for w in weeks
+                if c.week_start(first, tz) <= w.start < this_week and w.start not in
+                {c.week_start(iv.start, tz) for iv in ivs}]
+    assert missed == expected
+    assert all(w.empty and w.start < this_week and w.start >= c.week_start(first, tz) for w in missed)
+    if back < timedelta(days=1) and c.week_start(first, tz) == this_week:
+        assert missed == []  # the first week is never held against the manager while it runs
 
 
 # --- feedback delay ------------------------------------------------------------------------

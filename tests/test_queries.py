@@ -59,7 +59,15 @@ def tiny(store):
                 upcoming=upcoming, live=live)
 
 
+def started(store, at: datetime) -> None:
+    """Date the manager's first use (records are stamped with the real clock)."""
+    with store.con() as con:
+        con.execute("UPDATE manager SET created_at = ?", (to_db(at),))
+        con.execute("UPDATE rep SET created_at = ?", (to_db(at),))
+
+
 def test_home_summary_hand_computed(tiny):
+    started(tiny["store"], NOW - timedelta(weeks=12))
     hs = queries.home_summary(tiny["con"], NOW, UTC)
     assert hs.budget_minutes == 120
     assert len(hs.weeks) == 8 and hs.this_week.start == MON
@@ -207,3 +215,29 @@ def test_home_reads_calls_and_notes_through_indexes_only(store):
         for (*_, detail) in con.execute("EXPLAIN QUERY PLAN " + sql):
             m = re.match(r"SCAN (\w+)", detail)
             assert not (m and m.group(1) in names), f"{detail!r} in {sql}"
+
+
+def test_missed_weeks_count_from_the_managers_first_use(tiny):
+    # Started on the Wednesday three weeks ago: that week and the next had no coaching;
+    # last week did; this week is in progress. The four weeks before were not in use.
+    started(tiny["store"], MON - timedelta(weeks=3) + timedelta(days=2))
+    assert queries.first_use(tiny["con"]) == MON - timedelta(weeks=3) + timedelta(days=2)
+    hs = queries.home_summary(tiny["con"], NOW, UTC)
+    assert [w.start for w in hs.past_weeks] == [MON - timedelta(weeks=k) for k in (3, 2, 1)]
+    assert [w.start for w in hs.empty_weeks] == [MON - timedelta(weeks=3), MON - timedelta(weeks=2)]
+
+
+def test_a_database_started_today_has_no_missed_week(store):
+    started(store, NOW - timedelta(hours=2))
+    hs = queries.home_summary(store.con(), NOW, UTC)
+    assert hs.past_weeks == [] and hs.empty_weeks == []
+    assert hs.this_week.empty  # nothing yet this week, and that is not a missed week
+
+
+def test_first_use_is_the_earliest_record_imported_or_not(store):
+    started(store, NOW)
+    rep = services.add_rep(store, "Priya Shah")
+    call = services.plan_call(store, rep_id=rep, account="Acme")
+    services.start_call(store, call, now=NOW - timedelta(weeks=5))  # e.g. from another laptop
+    started(store, NOW)
+    assert queries.first_use(store.con()) == NOW - timedelta(weeks=5)

@@ -7,7 +7,7 @@ from datetime import timedelta, timezone
 from fieldcoach import notes, queries, services
 from fieldcoach.demo import write_demo
 
-from tests.helpers import FIXED, make_app, screen_text, settle
+from tests.helpers import FIXED, make_app, screen_text, settle, text_of
 
 
 
@@ -217,3 +217,18 @@ async def test_command_palette_reaches_screens(store, db_path):
         await pilot.press("enter")
         await settle(app, pilot)
         assert type(app.screen).__name__ == "SettingsScreen"
+
+
+async def test_day_one_lists_no_week_without_coaching(tmp_path):
+    """A database the app creates today, on the real clock: no week before the manager's
+    first use, and not this week while it runs, is called a week without coaching."""
+    from fieldcoach.app import FieldcoachApp
+
+    app = FieldcoachApp(tmp_path / "new" / "fieldcoach.db", tz=timezone.utc)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        text = screen_text(app.screen)
+        assert "coaching this week" in text
+        budget = text_of(app.screen, "#budget")
+        assert "No coaching" not in budget and "week of" not in budget
+        assert "First week" in budget

@@ -276,6 +276,8 @@ async def test_done_call_opens_on_the_recap(store, db_path, rep):
     services.start_call(store, call_id, now=NOW)
     notes.add_note(con, notes.call_context(con, call_id), "+ clear agenda", now=NOW)
     services.end_call(store, call_id, now=NOW + timedelta(minutes=30))
+    for q, a in (("How did the call end?", "Agreed a pilot"), ("What went well?", "The agenda")):
+        services.save_answer(store, call_id, question=q, answer=a, by="rep")
     services.add_next_step(store, rep_id=rep, action="Book the CFO", call_id=call_id)
     services.finish_call(store, call_id, now=NOW + timedelta(minutes=40))
     app = FieldcoachApp(db_path, clock=Clock(NOW + timedelta(hours=1)), tz=timezone.utc)
@@ -287,6 +289,16 @@ async def test_done_call_opens_on_the_recap(store, db_path, rep):
         fb = app.screen
         assert isinstance(fb, FeedbackScreen) and fb.step.kind == "recap"
         assert "Book the CFO" in text_of(fb, "#recap-text")
+        # At 80x24 the agreed next step and the keys are above the fold, and the screen says
+        # that the recap goes on below; ↓ scrolls it.
+        for selector, expected in (("#recap-steps", "Book the CFO"), ("#recap-keys", "more below")):
+            shown = fb.find_widget(fb.query_one(selector)).visible_region
+            assert shown.height and shown.bottom <= 23 and expected in text_of(fb, selector)
+        main = fb.query_one("#fb-main")
+        assert main.max_scroll_y > 0 and main.scroll_y == 0
+        await pilot.press("down")
+        await pilot.pause()
+        assert main.scroll_y > 0
 
 
 async def test_private_toggle_edit_cancel_and_focus_kept(store, db_path, rep):
