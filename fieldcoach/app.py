@@ -91,13 +91,6 @@ class FieldcoachApp(App[None]):
     def now(self) -> datetime:
         return self.clock()
 
-    def notify(self, message: str, *, title: str = "", severity="information",
-               timeout: float | None = None, markup: bool = True) -> None:
-        """As Textual's, with a timeout by severity (Widget.notify passes None unless asked)."""
-        if timeout is None:
-            timeout = self.NOTIFY_SECONDS.get(severity, self.NOTIFY_SECONDS["information"])
-        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
-
     @property
     def tz(self) -> tzinfo:
         """The zone times are shown in; found when first needed (zoneinfo is not on the
@@ -182,8 +175,11 @@ class FieldcoachApp(App[None]):
 
     def notify(self, message: str, *, title: str = "", severity="information",
                timeout: float | None = None, markup: bool = True) -> None:
-        """Every notification of every screen passes here: stored text in it (a note, a
-        name, a file's path) is drawn with its control characters visible."""
+        """Every notification of every screen passes here: brief, with a timeout by severity
+        (Widget.notify passes None unless asked), and stored text in it (a note, a name, a
+        file's path) drawn with its control characters visible."""
+        if timeout is None:
+            timeout = self.NOTIFY_SECONDS.get(severity, self.NOTIFY_SECONDS["information"])
         super().notify(visible(message, keep_newlines=True), title=visible(title), severity=severity,
                        timeout=timeout, markup=markup)
 
