@@ -36,6 +36,7 @@ class PreCallScreen(Screen[None]):
     PreCallScreen RadioSet { height: auto; layout: horizontal; }
     PreCallScreen #skills { height: auto; max-height: 12; }
     PreCallScreen #pc-status { height: auto; padding: 0 1; color: $success; text-style: bold; }
+    PreCallScreen #prep { height: auto; }
     PreCallScreen #prep Input { margin-bottom: 0; }
     PreCallScreen .blank { display: none; }
     PreCallScreen #pc-side { width: 44; display: none; border-left: solid $primary; padding: 0 1; }
