@@ -15,6 +15,7 @@ from textual.widgets import (
     Button, DataTable, Header, Input, Label, SelectionList, Static, TextArea,
 )
 
+from screens.choices import CheckList
 from screens.dialogs import (
     ConfirmDialog, DraftKeeper, clear_field_errors, field_error, show_field_error, warm_orm,
 )
@@ -56,8 +57,8 @@ class FormScreen(DraftKeeper, ModalScreen[bool]):
 
     def compose_buttons(self) -> ComposeResult:
         with Horizontal(classes="form-buttons"):
-            yield Button("Cancel", id="cancel")
-            yield Button("Save (ctrl+s)", variant="primary", id="save")
+            yield Button("Cancel", id="cancel", compact=True)
+            yield Button("Save (ctrl+s)", variant="primary", id="save", compact=True)
 
     def on_mount(self) -> None:
         warm_orm(self)
@@ -102,13 +103,13 @@ class RepForm(FormScreen):
         with Vertical():
             yield Static(Text("Edit rep" if self.rep else "Add a rep", style="bold"))
             yield Label("Name")
-            yield Input(id="name", placeholder="e.g. Priya Shah")
+            yield Input(id="name", compact=True, placeholder="e.g. Priya Shah")
             yield field_error("name")
             yield Label("Role")
-            yield Input(id="role", placeholder="e.g. Account Executive")
+            yield Input(id="role", compact=True, placeholder="e.g. Account Executive")
             yield field_error("role")
             yield Label("Territory")
-            yield Input(id="territory", placeholder="e.g. London North")
+            yield Input(id="territory", compact=True, placeholder="e.g. London North")
             yield field_error("territory")
             yield from self.compose_buttons()
         yield KeyFooter()
@@ -164,11 +165,11 @@ class GoalForm(FormScreen):
             title.append(self.rep_name)
             yield Static(title)
             yield Label("Goal statement (one line, agreed with the rep)")
-            yield Input(id="statement", placeholder="e.g. Win the next meeting by asking before telling")
+            yield Input(id="statement", compact=True, placeholder="e.g. Win the next meeting by asking before telling")
             yield field_error("statement")
             yield Label("Focus skills (pick 1 to 3; space toggles)")
-            yield SelectionList[str](*[(Text(k.name), k.id, k.id in chosen) for k in self.skills],
-                                     id="skills")
+            yield CheckList[str](*[(Text(k.name), k.id, k.id in chosen) for k in self.skills],
+                                 id="skills", compact=True)
             yield field_error("skills")
             yield from self.compose_buttons()
         yield KeyFooter()

@@ -52,3 +52,49 @@ async def test_every_prep_answer_shows_its_label_and_field(store, db_path, rep_w
             await pilot.press(*f"answer {i}")
         assert [screen.query_one(f"#prep{i}", Input).value for i in range(3)] == \
             ["answer 0", "answer 1", "answer 2"]
+
+
+async def test_precall_form_reads_in_two_screens_at_80x24(store, db_path, rep_with_prep):
+    from screens.precall import PreCallScreen
+
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.push_screen(PreCallScreen(rep_id=rep_with_prep))
+        await settle(app, pilot)
+        form = app.screen.query_one("#pc-form")
+        assert form.virtual_size.height <= 2 * form.scrollable_content_region.height
+        assert {i.outer_size.height for i in app.screen.query(Input)} == {1}
+
+
+def plain_lines(widget) -> list[str]:
+    return [widget.render_line(y).text for y in range(widget.size.height)]
+
+
+async def test_chosen_options_read_without_colour(store, db_path, rep_with_prep):
+    from textual.widgets import RadioButton, SelectionList
+
+    from screens.precall import PreCallScreen
+
+    skills = queries.skills(store.con())
+    services.set_goal(store, rep_with_prep, "Ask before telling", [skills[1].id])
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.push_screen(PreCallScreen(rep_id=rep_with_prep))
+        await settle(app, pilot)
+        screen = app.screen
+        coaching, selling = (screen.query_one(f"#kind-{k}", RadioButton) for k in ("coaching", "selling"))
+        assert "●" in str(coaching.render()) and "●" not in str(selling.render())
+        await pilot.click("#kind-selling")
+        await settle(app, pilot)
+        assert "●" not in str(coaching.render()) and "●" in str(selling.render())
+
+        # the skills to observe: the goal's skill is ticked, the others are empty boxes
+        sl = screen.query_one("#skills", SelectionList)
+        sl.scroll_visible(animate=False)
+        await settle(app, pilot)
+        lines = plain_lines(sl)
+        ticked = [ln for ln in lines if "✓" in ln]
+        assert len(ticked) == 1 and skills[1].name in ticked[0]
+        assert all("X" not in ln[:4] for ln in lines)
