@@ -98,3 +98,27 @@ async def test_chosen_options_read_without_colour(store, db_path, rep_with_prep)
         ticked = [ln for ln in lines if "✓" in ln]
         assert len(ticked) == 1 and skills[1].name in ticked[0]
         assert all("X" not in ln[:4] for ln in lines)
+
+
+async def test_long_account_name_ends_in_an_ellipsis_before_the_clock(store, db_path, rep_with_prep):
+    from datetime import timedelta
+
+    from textual.widgets import Static
+
+    from screens.observe import ObservationScreen
+    from tests.helpers import FIXED
+
+    account = "Kestrel Insurance Holdings International plc, Northern Europe Shared Services Division"
+    call_id = services.plan_call(store, rep_id=rep_with_prep, account=account)
+    services.start_call(store, call_id, now=FIXED - timedelta(minutes=12))
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.push_screen(ObservationScreen(call_id))
+        await settle(app, pilot)
+        title, clock = (app.screen.query_one(s, Static) for s in ("#obs-title", "#obs-clock"))
+        assert title.region.height == 1 and not title.region.overlaps(clock.region)
+        assert app.screen.region.contains_region(clock.region)
+        assert plain_lines(clock)[0].strip() == "elapsed 12:00"
+        line = plain_lines(title)[0].rstrip()
+        assert line.startswith("Observing Priya Shah · Kestrel") and line.endswith("…")
