@@ -19,10 +19,18 @@ from screens.choices import CheckList
 from screens.dialogs import (
     ConfirmDialog, DraftKeeper, clear_field_errors, field_error, show_field_error, warm_orm,
 )
+from screens.columns import Col
 from screens.footer import KeyFooter
 from screens.home import fmt_day
+from screens.tables import FitTable
 
 CADENCE_GAP_DAYS = 14  # a gap longer than two weeks between sessions is called out
+
+# Dates and counts whole; on a narrow terminal territory and role give way first, then
+# the shared goal, then the name (cut with an ellipsis); the shared goal takes spare width.
+ROSTER_COLS = (Col("Name", "name", min=12, order=2), Col("Coached", "coached"),
+               Col("Open steps", "steps"), Col("Territory", "territory", min=8),
+               Col("Role", "role", min=8), Col("Shared goal", "goal", flex=True, min=16, order=1))
 
 FORM_CSS = """
 {cls} {{ align: center middle; }}
@@ -303,13 +311,11 @@ class RepsScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="roster-empty")
-        yield DataTable(id="roster", cursor_type="row")
+        yield FitTable(ROSTER_COLS, id="roster", cursor_type="row")
         yield KeyFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "Reps & goals"
-        self.query_one("#roster", DataTable).add_columns(
-            "Name", "Last coached", "Open steps", "Territory", "Role", "Shared goal")
         self.query_one("#roster", DataTable).focus()
 
     def on_screen_resume(self) -> None:
@@ -337,6 +343,7 @@ class RepsScreen(Screen[None]):
             table.add_row(Text(r.name), Text(fmt_day(r.last_coached, tz) if r.last_coached else "never"),
                           Text(str(r.open_steps), justify="right"), Text(r.territory), Text(r.role),
                           goal, key=r.id)
+        table.fit()
         if reps:
             table.move_cursor(row=min(max(row, 0), len(reps) - 1), animate=False)
         empty = self.query_one("#roster-empty", Static)

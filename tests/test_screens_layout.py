@@ -122,3 +122,89 @@ async def test_long_account_name_ends_in_an_ellipsis_before_the_clock(store, db_
         assert plain_lines(clock)[0].strip() == "elapsed 12:00"
         line = plain_lines(title)[0].rstrip()
         assert line.startswith("Observing Priya Shah · Kestrel") and line.endswith("…")
+
+
+# --- tables fill their width ------------------------------------------------------------------
+
+def test_fit_widths_gives_spare_width_to_the_flexible_column():
+    from screens.columns import Col, fit_widths
+
+    cols = (Col("Due", "due"), Col("Rep", "rep", min=8), Col("Next step", "step", flex=True, min=12))
+    assert fit_widths([6, 12, 20], cols, avail=80, pad=2) == [6, 12, 56]
+
+
+def test_fit_widths_shrinks_by_order_then_widest_first_never_below_the_minimum():
+    from screens.columns import Col, fit_widths
+
+    cols = (Col("Name", "name", min=12, order=2), Col("Coached", "c"), Col("Territory", "t", min=8),
+            Col("Role", "r", min=8), Col("Goal", "g", flex=True, min=16, order=1))
+    content = [15, 7, 13, 24, 44]
+    widths = fit_widths(content, cols, avail=80, pad=2)
+    assert sum(w + 2 for w in widths) == 80
+    assert widths[:2] == [15, 7]               # the name stays whole while others can give
+    assert widths[2] == widths[3] == 8         # territory and role gave way first
+    assert widths[4] == 80 - 10 - 15 - 7 - 8 - 8
+    squeezed = fit_widths(content, cols, avail=40, pad=2)
+    assert squeezed == [12, 7, 8, 8, 16]       # everything at its minimum: the table scrolls
+
+
+def table_facts(table):
+    """(sum of the column widths with padding, width available, [(column, width, widest cell)])."""
+    from rich.text import Text
+
+    def cell_len(cell) -> int:
+        return (cell if isinstance(cell, Text) else Text(str(cell))).cell_len
+
+    avail = table.scrollable_content_region.width
+    cols = []
+    for key, col in table.columns.items():
+        widest = max([cell_len(col.label), *(cell_len(c) for c in table.get_column(key))])
+        cols.append((str(col.label), col.get_render_width(table) - 2 * table.cell_padding, widest))
+    return sum(w + 2 * table.cell_padding for _, w, _ in cols), avail, cols
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 48)], ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_roster_columns_fill_the_width(store, db_path, size):
+    from textual.widgets import DataTable
+
+    from fieldcoach.demo import write_demo
+    from tests.helpers import FIXED
+
+    write_demo(store, calls=10, now=FIXED)
+    app = make_app(db_path)
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        await pilot.press("r")
+        await settle(app, pilot)
+        total, avail, cols = table_facts(app.screen.query_one("#roster", DataTable))
+        assert total == avail
+        assert [c[0] for c in cols][-2:] == ["Role", "Shared goal"]
+        if size[0] >= 160:
+            assert all(width >= widest for _, width, widest in cols), cols
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 48)], ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_home_tables_fill_their_width_and_since_end_shows_whole(store, db_path, size):
+    from textual.widgets import DataTable
+
+    from fieldcoach.demo import write_demo
+    from tests.helpers import FIXED
+
+    write_demo(store, calls=40, now=FIXED)
+    con = store.con()
+    con.execute("UPDATE call SET account = ? WHERE status = 'debrief'",
+                ("Kestrel Insurance Holdings International plc, Northern Europe Division",))
+    con.commit()
+    app = make_app(db_path)
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        tables = [t for t in app.screen.query(DataTable) if t.display and t.row_count]
+        assert {t.id for t in tables} >= {"in-progress", "upcoming", "steps", "focus"}
+        for table in tables:
+            total, avail, cols = table_facts(table)
+            assert total == avail, (table.id, cols)
+            if size[0] >= 160 and table.id != "in-progress":
+                assert all(width >= widest for _, width, widest in cols), (table.id, cols)
+        _, _, cols = table_facts(app.screen.query_one("#in-progress", DataTable))
+        since = next(c for c in cols if c[0] == "Since end")
+        assert since[1] >= since[2]
