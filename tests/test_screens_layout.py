@@ -44,14 +44,13 @@ async def test_every_prep_answer_shows_its_label_and_field(store, db_path, rep_w
         for i, text in enumerate(EXPECTATIONS):
             answer = screen.query_one(f"#prep{i}", Input)
             answer.focus()
-            await settle(app, pilot)
+            await pilot.pause()
             assert shown(screen, answer), f"answer {i + 1} is not visible at {size}"
             label = answer.parent.children[answer.parent.children.index(answer) - 1]
             assert text in str(label.render())
             assert shown(screen, label), f"the label of answer {i + 1} is not visible at {size}"
-            await pilot.press(*f"answer {i}")
-        assert [screen.query_one(f"#prep{i}", Input).value for i in range(3)] == \
-            ["answer 0", "answer 1", "answer 2"]
+            await pilot.press(str(i))  # a key typed there lands there
+        assert [screen.query_one(f"#prep{i}", Input).value for i in range(3)] == ["0", "1", "2"]
 
 
 async def test_precall_form_reads_in_two_screens_at_80x24(store, db_path, rep_with_prep):

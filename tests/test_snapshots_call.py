@@ -132,8 +132,9 @@ def test_precall_prep_answers(snap_compare, demo, db_path):
         await _settle(app, pilot)
         await _settle(app, pilot)
         for i, answer in enumerate(("Revenue up 4%", "Cut onboarding time", "What changed since March?")):
-            app.screen.query_one(f"#prep{i}", Input).focus()
-            await pilot.press(*answer)
+            field = app.screen.query_one(f"#prep{i}", Input)
+            field.value = answer
+            field.focus()
         await _settle(app, pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
