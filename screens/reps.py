@@ -31,6 +31,7 @@ CADENCE_GAP_DAYS = 14  # a gap longer than two weeks between sessions is called 
 ROSTER_COLS = (Col("Name", "name", min=12, order=2), Col("Coached", "coached"),
                Col("Open steps", "steps"), Col("Territory", "territory", min=8),
                Col("Role", "role", min=8), Col("Shared goal", "goal", flex=True, min=16, order=1))
+STEP_COLS = (Col("Due", "due"), Col("Who", "who"), Col("Next step", "step", flex=True, min=12))
 
 FORM_CSS = """
 {cls} {{ align: center middle; }}
@@ -453,7 +454,7 @@ class RepScreen(Screen[None]):
                     yield Static("", id="rep-expectations")
                     yield Static("Open next steps (d done, delete removes)", classes="section-title")
                     yield Static("", id="rep-steps-empty", classes="muted")
-                    yield DataTable(id="rep-steps", cursor_type="row")
+                    yield FitTable(STEP_COLS, id="rep-steps", cursor_type="row")
                 with Vertical(classes="col"):
                     yield Static("Skill trend (manager's ratings, oldest first)", classes="section-title")
                     yield Static("", id="rep-trend")
@@ -463,9 +464,6 @@ class RepScreen(Screen[None]):
                     yield Static("Coaching sessions", classes="section-title")
                     yield Static("", id="rep-sessions")
         yield KeyFooter()
-
-    def on_mount(self) -> None:
-        self.query_one("#rep-steps", DataTable).add_columns("Due", "Who", "Next step")
 
     def on_screen_resume(self) -> None:
         self._load()
@@ -523,6 +521,7 @@ class RepScreen(Screen[None]):
             if st.overdue:
                 due = Text(f"overdue {fmt_day(st.due_at, tz)}", style="bold red")
             table.add_row(due, Text(st.owner), Text(st.action), key=st.id)
+        table.fit()
         table.display = bool(d.steps)
         empty = self.query_one("#rep-steps-empty", Static)
         empty.update("" if d.steps else "No open next steps.")
