@@ -37,6 +37,9 @@ class PreCallScreen(Screen[None]):
     PreCallScreen #skills { height: auto; max-height: 12; }
     PreCallScreen #pc-status { height: auto; padding: 0 1; color: $success; text-style: bold; }
     PreCallScreen #prep { height: auto; }
+    PreCallScreen .pair { height: auto; }
+    PreCallScreen .pair > Vertical { width: 1fr; height: auto; }
+    PreCallScreen .pair > Vertical:first-child { margin-right: 2; }
     PreCallScreen #prep Input { margin-bottom: 0; }
     PreCallScreen .blank { display: none; }
     PreCallScreen #pc-side { width: 44; display: none; border-left: solid $primary; padding: 0 1; }
@@ -81,11 +84,14 @@ class PreCallScreen(Screen[None]):
                 yield Select([], prompt="Choose the rep", id="rep", compact=True)
                 yield Static("", id="rep-error", classes="field-error blank", markup=False)
                 yield Static("Choose a rep to see their goal and open next steps.", id="rep-info")
-                yield Label("Account (required)")
-                yield Input(placeholder="Customer account", id="account", compact=True)
-                yield Static("", id="account-error", classes="field-error blank", markup=False)
-                yield Label("Contact")
-                yield Input(placeholder="Who the rep meets", id="contact", compact=True)
+                with Horizontal(classes="pair"):
+                    with Vertical():
+                        yield Label("Account (required)")
+                        yield Input(placeholder="Customer account", id="account", compact=True)
+                        yield Static("", id="account-error", classes="field-error blank", markup=False)
+                    with Vertical():
+                        yield Label("Contact")
+                        yield Input(placeholder="Who the rep meets", id="contact", compact=True)
                 yield Label("When")
                 yield Input(placeholder='e.g. "tomorrow 9:30", "fri 2pm", "2026-12-03 14:00"', id="when",
                             compact=True)
@@ -97,10 +103,15 @@ class PreCallScreen(Screen[None]):
                     yield Choice("Selling", id="kind-selling")
                 yield Label("The rep's objective for the call")
                 yield Input(placeholder="What the rep wants from this call", id="objective", compact=True)
-                yield Label("Advance planned: minimum")
-                yield Input(placeholder="The least the buyer should commit to", id="advance_min", compact=True)
-                yield Label("Advance planned: stretch")
-                yield Input(placeholder="The best realistic commitment", id="advance_stretch", compact=True)
+                with Horizontal(classes="pair"):
+                    with Vertical():
+                        yield Label("Advance planned: minimum")
+                        yield Input(placeholder="The least the buyer should commit to", id="advance_min",
+                                    compact=True)
+                    with Vertical():
+                        yield Label("Advance planned: stretch")
+                        yield Input(placeholder="The best realistic commitment", id="advance_stretch",
+                                    compact=True)
                 yield Label("The rep's prep")
                 yield Vertical(id="prep")
                 yield Label(f"Skills to observe (at most {MAX_SKILLS}; the goal's by default)")
