@@ -25,6 +25,7 @@ from fieldcoach.debrief import ANSWER, NEXT, RATE_MANAGER, RATE_REP, RECAP, Debr
 from fieldcoach.text import visible
 
 from .fields import TextInput
+from .choices import Choice
 from .footer import KeyFooter
 from .observe import note_line
 
@@ -46,7 +47,8 @@ class FeedbackScreen(Screen[None]):
     FeedbackScreen .hint { color: $text-muted; height: auto; }
     FeedbackScreen .table { height: auto; margin: 0 0 1 0; }
     FeedbackScreen #recap-text { height: auto; padding: 0 1; border: round $primary; }
-    FeedbackScreen RadioSet { height: auto; layout: horizontal; }
+    FeedbackScreen RadioSet { height: auto; layout: horizontal; margin-bottom: 1; }
+    FeedbackScreen #step-due { margin-top: 1; }
     FeedbackScreen .blank { display: none; }
     FeedbackScreen #fb-side {
         width: 44; display: none; border-left: solid $primary; padding: 0 1;
@@ -223,7 +225,7 @@ class FeedbackScreen(Screen[None]):
                 value = draft.fields["answer"]
                 self.notify("Recovered draft")
             inp = TextInput(value=value, placeholder="The rep's answer (Enter: next; leave empty to skip)",
-                        id="answer")
+                        id="answer", compact=True)
             widgets = [Static(who, classes="hint"), Static(Text(visible(step.prompt)), classes="prompt"), inp,
                        Static("", id="answer-error", classes="field-error blank", markup=False),
                        Static("Enter or ctrl+n: next · ctrl+b: back", classes="hint")]
@@ -238,12 +240,13 @@ class FeedbackScreen(Screen[None]):
             fields = draft.fields if draft else {}
             if draft and not draft.empty:
                 self.notify("Recovered draft")
-            owner = RadioSet(RadioButton("Rep", value=fields.get("owner", "rep") == "rep", id="owner-rep"),
-                             RadioButton("Manager", value=fields.get("owner") == "manager", id="owner-manager"),
-                             id="step-owner")
-            action = TextInput(value=fields.get("action", ""), placeholder="What will be done", id="step-action")
+            owner = RadioSet(Choice("Rep", value=fields.get("owner", "rep") == "rep", id="owner-rep"),
+                             Choice("Manager", value=fields.get("owner") == "manager", id="owner-manager"),
+                             id="step-owner", compact=True)
+            action = TextInput(value=fields.get("action", ""), placeholder="What will be done", id="step-action",
+                           compact=True)
             due = TextInput(value=fields.get("due", ""), placeholder='By when, e.g. "fri", "in 3 days"',
-                        id="step-due")
+                        id="step-due", compact=True)
             widgets = [Static(Text(visible(step.prompt)), classes="prompt"),
                        Static(self._steps_table(), id="steps-table", classes="table"),
                        Static("Owner", classes="hint"), owner,

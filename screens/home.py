@@ -21,12 +21,25 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from fieldcoach.text import visible
+from screens.columns import Col
 from screens.footer import KeyFooter
 
 if TYPE_CHECKING:
     from textual.widgets import DataTable
 
+    from screens.tables import FitTable
+
 BAR_WIDTH = 40
+
+# Each column as wide as its widest cell; names and text give way (with an ellipsis) on a
+# narrow terminal, dates and "Since end" never; the last text column takes the spare width.
+IN_PROGRESS_COLS = (Col("Rep", "rep", min=8), Col("Account", "account", flex=True, min=8),
+                    Col("Status", "status"), Col("Since end", "since"))
+UPCOMING_COLS = (Col("When", "when"), Col("Rep", "rep", min=8),
+                 Col("Account", "account", flex=True, min=8))
+STEPS_COLS = (Col("Due", "due"), Col("Rep", "rep", min=8),
+              Col("Next step (you: yours)", "step", flex=True, min=12))
+FOCUS_COLS = (Col("Rep", "rep", min=8), Col("Why", "why", flex=True, min=12))
 
 
 def fmt_when(value: datetime | None, tz) -> str:
@@ -95,7 +108,7 @@ class HomeScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         # imported here: with a call open at launch, home is built later and the note line
         # does not wait for DataTable's import
-        from textual.widgets import DataTable
+        from screens.tables import FitTable
 
         yield Header()
         with VerticalScroll(id="home-body"):
@@ -105,31 +118,25 @@ class HomeScreen(Screen[None]):
                     yield Static("Loading…", id="budget")
                     yield Static("In progress", classes="section-title")
                     yield Static("", id="in-progress-empty", classes="empty")
-                    yield _hidden(DataTable(id="in-progress", cursor_type="row", zebra_stripes=False))
+                    yield _hidden(FitTable(IN_PROGRESS_COLS, id="in-progress", cursor_type="row", zebra_stripes=False))
                     yield Static("Upcoming coaching calls", classes="section-title")
                     yield Static("", id="upcoming-empty", classes="empty")
-                    yield _hidden(DataTable(id="upcoming", cursor_type="row"))
+                    yield _hidden(FitTable(UPCOMING_COLS, id="upcoming", cursor_type="row"))
                 with Vertical(classes="col", id="col-right"):
                     yield Static("Next steps (d marks done)", classes="section-title")
                     yield Static("", id="steps-empty", classes="empty")
-                    yield _hidden(DataTable(id="steps", cursor_type="row"))
+                    yield _hidden(FitTable(STEPS_COLS, id="steps", cursor_type="row"))
                     yield Static("Focus: whom to coach next", classes="section-title")
                     yield Static("", id="focus-empty", classes="empty")
-                    yield _hidden(DataTable(id="focus", cursor_type="row"))
+                    yield _hidden(FitTable(FOCUS_COLS, id="focus", cursor_type="row"))
                     yield Static("Inbox (quick notes)", classes="section-title")
                     yield Static("", id="inbox")
         yield KeyFooter()
 
-    def on_mount(self) -> None:
-        self._table("in-progress").add_columns("Rep", "Account", "Status", "Since end")
-        self._table("upcoming").add_columns("When", "Rep", "Account")
-        self._table("steps").add_columns("Due", "Rep", "Next step (you: yours)")
-        self._table("focus").add_columns("Rep", "Why")
+    def _table(self, table_id: str) -> FitTable:
+        from screens.tables import FitTable
 
-    def _table(self, table_id: str) -> DataTable:
-        from textual.widgets import DataTable
-
-        return self.query_one(f"#{table_id}", DataTable)
+        return self.query_one(f"#{table_id}", FitTable)
 
     def on_screen_resume(self) -> None:
         self.refresh_data()
@@ -263,6 +270,7 @@ class HomeScreen(Screen[None]):
         table.clear()
         for key, cells in rows:
             table.add_row(*cells, key=key)
+        table.fit()
         table.display = bool(rows)
         empty = self.query_one(f"#{table_id}-empty", Static)
         empty.update(empty_text if not rows else "")

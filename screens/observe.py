@@ -77,8 +77,8 @@ class NoteLine(TextInput):
 class ObservationScreen(Screen[None]):
     DEFAULT_CSS = """
     ObservationScreen #obs-top { height: 1; padding: 0 1; background: $boost; }
-    ObservationScreen #obs-title { width: 1fr; }
-    ObservationScreen #obs-clock { width: auto; text-style: bold; color: $accent; }
+    ObservationScreen #obs-title { width: 1fr; text-wrap: nowrap; text-overflow: ellipsis; }
+    ObservationScreen #obs-clock { width: auto; padding-left: 2; text-style: bold; color: $accent; }
     ObservationScreen #obs-body { height: 1fr; }
     ObservationScreen #obs-main { width: 1fr; }
     ObservationScreen #obs-notes { height: 1fr; padding: 0 1; }

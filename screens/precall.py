@@ -12,14 +12,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import (
-    Header, Input, Label, RadioButton, RadioSet, Select, SelectionList, Static,
-)
+from textual.widgets import Header, Input, Label, RadioButton, RadioSet, Select, SelectionList, Static
 
 from fieldcoach import coaching
 from fieldcoach.text import visible
 
 from screens.fields import TextInput
+from screens.choices import CheckList, Choice
 from screens.footer import KeyFooter
 
 MAX_SKILLS = 9
@@ -30,14 +29,19 @@ class PreCallScreen(Screen[None]):
     DEFAULT_CSS = """
     PreCallScreen #pc-body { height: 1fr; }
     PreCallScreen #pc-form { width: 1fr; padding: 0 1; }
-    PreCallScreen Label { margin-top: 1; color: $text-muted; }
+    PreCallScreen Label { margin-top: 1; color: $text-muted; width: 100%; }
     PreCallScreen .echo { color: $success; height: auto; padding: 0 1; }
     PreCallScreen .warn { color: $warning; height: auto; padding: 0 1; }
     PreCallScreen .field-error { padding: 0 1; }
-    PreCallScreen #rep-info { height: auto; padding: 0 1; border: round $primary; margin-top: 1; }
+    PreCallScreen #rep-info { height: auto; padding: 0 1; background: $boost; border-left: outer $primary; }
+    PreCallScreen #rep-label { margin-top: 0; }
     PreCallScreen RadioSet { height: auto; layout: horizontal; }
     PreCallScreen #skills { height: auto; max-height: 12; }
     PreCallScreen #pc-status { height: auto; padding: 0 1; color: $success; text-style: bold; }
+    PreCallScreen #prep { height: auto; }
+    PreCallScreen .pair { height: auto; }
+    PreCallScreen .pair > Vertical { width: 1fr; height: auto; }
+    PreCallScreen .pair > Vertical:first-child { margin-right: 2; }
     PreCallScreen #prep Input { margin-bottom: 0; }
     PreCallScreen .blank { display: none; }
     PreCallScreen #pc-side { width: 44; display: none; border-left: solid $primary; padding: 0 1; }
@@ -78,33 +82,42 @@ class PreCallScreen(Screen[None]):
         yield Header()
         with Horizontal(id="pc-body"):
             with VerticalScroll(id="pc-form"):
-                yield Label("Rep")
-                yield Select([], prompt="Choose the rep", id="rep")
+                yield Label("Rep", id="rep-label")
+                yield Select([], prompt="Choose the rep", id="rep", compact=True)
                 yield Static("", id="rep-error", classes="field-error blank", markup=False)
                 yield Static("Choose a rep to see their goal and open next steps.", id="rep-info")
-                yield Label("Account (required)")
-                yield TextInput(placeholder="Customer account", id="account")
-                yield Static("", id="account-error", classes="field-error blank", markup=False)
-                yield Label("Contact")
-                yield TextInput(placeholder="Who the rep meets", id="contact")
+                with Horizontal(classes="pair"):
+                    with Vertical():
+                        yield Label("Account (required)")
+                        yield TextInput(placeholder="Customer account", id="account", compact=True)
+                        yield Static("", id="account-error", classes="field-error blank", markup=False)
+                    with Vertical():
+                        yield Label("Contact")
+                        yield TextInput(placeholder="Who the rep meets", id="contact", compact=True)
                 yield Label("When")
-                yield TextInput(placeholder='e.g. "tomorrow 9:30", "fri 2pm", "2026-12-03 14:00"', id="when")
+                yield TextInput(placeholder='e.g. "tomorrow 9:30", "fri 2pm", "2026-12-03 14:00"', id="when",
+                            compact=True)
                 yield Static("", id="when-echo", classes="echo blank", markup=False)
                 yield Static("", id="when-error", classes="field-error blank", markup=False)
                 yield Label("Kind of call: coaching (rep leads, you observe) or selling (you help sell)")
-                with RadioSet(id="kind"):
-                    yield RadioButton("Coaching", value=True, id="kind-coaching")
-                    yield RadioButton("Selling", id="kind-selling")
+                with RadioSet(id="kind", compact=True):
+                    yield Choice("Coaching", value=True, id="kind-coaching")
+                    yield Choice("Selling", id="kind-selling")
                 yield Label("The rep's objective for the call")
-                yield TextInput(placeholder="What the rep wants from this call", id="objective")
-                yield Label("Advance planned: minimum")
-                yield TextInput(placeholder="The least the buyer should commit to", id="advance_min")
-                yield Label("Advance planned: stretch")
-                yield TextInput(placeholder="The best realistic commitment", id="advance_stretch")
+                yield TextInput(placeholder="What the rep wants from this call", id="objective", compact=True)
+                with Horizontal(classes="pair"):
+                    with Vertical():
+                        yield Label("Advance planned: minimum")
+                        yield TextInput(placeholder="The least the buyer should commit to", id="advance_min",
+                                    compact=True)
+                    with Vertical():
+                        yield Label("Advance planned: stretch")
+                        yield TextInput(placeholder="The best realistic commitment", id="advance_stretch",
+                                    compact=True)
                 yield Label("The rep's prep")
                 yield Vertical(id="prep")
                 yield Label(f"Skills to observe (at most {MAX_SKILLS}; the goal's by default)")
-                yield SelectionList(id="skills")
+                yield CheckList(id="skills", compact=True)
                 yield Static("", id="skills-error", classes="field-error blank", markup=False)
                 yield Static("", id="pc-status", classes="blank", markup=False)
                 yield Static("", id="save-error", classes="field-error blank", markup=False)
@@ -156,7 +169,7 @@ class PreCallScreen(Screen[None]):
             sel.value = rep_id
         else:
             await self._build_prep(list(coaching.DEFAULT_EXPECTATIONS))
-        self.query_one("#rep", Select).focus()
+        self.query_one("#rep", Select).focus(scroll_visible=False)  # it is at the top already
 
     @on(Select.Changed, "#rep")
     def _rep_changed(self, event: Select.Changed) -> None:
@@ -230,7 +243,7 @@ class PreCallScreen(Screen[None]):
         for i, text in enumerate(items):
             widgets.append(Static(Text(f"{i + 1}. {visible(text)}"), classes="hint"))
             widgets.append(TextInput(value=fields.get(f"prep{i}", ""), placeholder="The rep's answer",
-                                 id=f"prep{i}", classes="prep"))
+                                 id=f"prep{i}", classes="prep", compact=True))
         await box.mount_all(widgets)
 
     # --- live feedback on fields ------------------------------------------------------------

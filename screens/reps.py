@@ -15,15 +15,25 @@ from textual.widgets import (
     Button, DataTable, Header, Input, Label, SelectionList, Static, TextArea,
 )
 
+from screens.choices import CheckList
 from screens.dialogs import (
     ConfirmDialog, DraftKeeper, clear_field_errors, field_error, show_field_error, warm_orm,
 )
 from fieldcoach.text import visible
 from screens.fields import TextBox, TextInput
+from screens.columns import Col
 from screens.footer import KeyFooter
 from screens.home import fmt_day
+from screens.tables import FitTable
 
 CADENCE_GAP_DAYS = 14  # a gap longer than two weeks between sessions is called out
+
+# Dates and counts whole; on a narrow terminal territory and role give way first, then
+# the shared goal, then the name (cut with an ellipsis); the shared goal takes spare width.
+ROSTER_COLS = (Col("Name", "name", min=12, order=2), Col("Coached", "coached"),
+               Col("Open steps", "steps"), Col("Territory", "territory", min=8),
+               Col("Role", "role", min=8), Col("Shared goal", "goal", flex=True, min=16, order=1))
+STEP_COLS = (Col("Due", "due"), Col("Who", "who"), Col("Next step", "step", flex=True, min=12))
 
 FORM_CSS = """
 {cls} {{ align: center middle; }}
@@ -58,8 +68,8 @@ class FormScreen(DraftKeeper, ModalScreen[bool]):
 
     def compose_buttons(self) -> ComposeResult:
         with Horizontal(classes="form-buttons"):
-            yield Button("Cancel", id="cancel")
-            yield Button("Save (ctrl+s)", variant="primary", id="save")
+            yield Button("Cancel", id="cancel", compact=True)
+            yield Button("Save (ctrl+s)", variant="primary", id="save", compact=True)
 
     def on_mount(self) -> None:
         warm_orm(self)
@@ -104,13 +114,13 @@ class RepForm(FormScreen):
         with Vertical():
             yield Static(Text("Edit rep" if self.rep else "Add a rep", style="bold"))
             yield Label("Name")
-            yield TextInput(id="name", placeholder="e.g. Priya Shah")
+            yield TextInput(id="name", compact=True, placeholder="e.g. Priya Shah")
             yield field_error("name")
             yield Label("Role")
-            yield TextInput(id="role", placeholder="e.g. Account Executive")
+            yield TextInput(id="role", compact=True, placeholder="e.g. Account Executive")
             yield field_error("role")
             yield Label("Territory")
-            yield TextInput(id="territory", placeholder="e.g. London North")
+            yield TextInput(id="territory", compact=True, placeholder="e.g. London North")
             yield field_error("territory")
             yield from self.compose_buttons()
         yield KeyFooter()
@@ -166,11 +176,11 @@ class GoalForm(FormScreen):
             title.append(visible(self.rep_name))
             yield Static(title)
             yield Label("Goal statement (one line, agreed with the rep)")
-            yield TextInput(id="statement", placeholder="e.g. Win the next meeting by asking before telling")
+            yield TextInput(id="statement", compact=True, placeholder="e.g. Win the next meeting by asking before telling")
             yield field_error("statement")
             yield Label("Focus skills (pick 1 to 3; space toggles)")
-            yield SelectionList[str](*[(Text(visible(k.name)), k.id, k.id in chosen) for k in self.skills],
-                                     id="skills")
+            yield CheckList[str](*[(Text(visible(k.name)), k.id, k.id in chosen) for k in self.skills],
+                                 id="skills", compact=True)
             yield field_error("skills")
             yield from self.compose_buttons()
         yield KeyFooter()
@@ -304,13 +314,11 @@ class RepsScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="roster-empty")
-        yield DataTable(id="roster", cursor_type="row")
+        yield FitTable(ROSTER_COLS, id="roster", cursor_type="row")
         yield KeyFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "Reps & goals"
-        self.query_one("#roster", DataTable).add_columns(
-            "Name", "Last coached", "Open steps", "Territory", "Role", "Shared goal")
         self.query_one("#roster", DataTable).focus()
 
     def on_screen_resume(self) -> None:
@@ -338,6 +346,7 @@ class RepsScreen(Screen[None]):
             table.add_row(Text(visible(r.name)), Text(fmt_day(r.last_coached, tz) if r.last_coached else "never"),
                           Text(str(r.open_steps), justify="right"), Text(visible(r.territory)), Text(visible(r.role)),
                           goal, key=r.id)
+        table.fit()
         if reps:
             table.move_cursor(row=min(max(row, 0), len(reps) - 1), animate=False)
         empty = self.query_one("#roster-empty", Static)
@@ -447,7 +456,7 @@ class RepScreen(Screen[None]):
                     yield Static("", id="rep-expectations")
                     yield Static("Open next steps (d done, delete removes)", classes="section-title")
                     yield Static("", id="rep-steps-empty", classes="muted")
-                    yield DataTable(id="rep-steps", cursor_type="row")
+                    yield FitTable(STEP_COLS, id="rep-steps", cursor_type="row")
                 with Vertical(classes="col"):
                     yield Static("Skill trend (manager's ratings, oldest first)", classes="section-title")
                     yield Static("", id="rep-trend")
@@ -457,9 +466,6 @@ class RepScreen(Screen[None]):
                     yield Static("Coaching sessions", classes="section-title")
                     yield Static("", id="rep-sessions")
         yield KeyFooter()
-
-    def on_mount(self) -> None:
-        self.query_one("#rep-steps", DataTable).add_columns("Due", "Who", "Next step")
 
     def on_screen_resume(self) -> None:
         self._load()
@@ -517,6 +523,7 @@ class RepScreen(Screen[None]):
             if st.overdue:
                 due = Text(f"overdue {fmt_day(st.due_at, tz)}", style="bold red")
             table.add_row(due, Text(st.owner), Text(visible(st.action)), key=st.id)
+        table.fit()
         table.display = bool(d.steps)
         empty = self.query_one("#rep-steps-empty", Static)
         empty.update("" if d.steps else "No open next steps.")

@@ -60,7 +60,9 @@ class SettingsScreen(DraftKeeper, Screen[None]):
     SettingsScreen TextArea { height: 8; max-width: 110; }
     SettingsScreen #script { height: 12; }
     SettingsScreen .row { height: auto; margin: 0 0 1 0; }
-    SettingsScreen .row Label { margin: 1 1 0 0; }
+    SettingsScreen .row Label { margin: 0 1 0 0; }
+    SettingsScreen Switch { border: none; height: 1; padding: 0 1; background: $boost; }
+    SettingsScreen Switch:focus { border: none; background: $primary 35%; }
     SettingsScreen Select { max-width: 30; }
     """
 
@@ -73,23 +75,23 @@ class SettingsScreen(DraftKeeper, Screen[None]):
         with VerticalScroll(id="settings-body"), Vertical(id="settings-cols"):
             with Vertical(classes="col"):
                 yield Label("Your name (the coach)")
-                yield TextInput(id="name", placeholder="e.g. Alex Morgan")
+                yield TextInput(id="name", compact=True, placeholder="e.g. Alex Morgan")
                 yield field_error("name")
                 yield Label("Coaching budget, minutes per week")
-                yield TextInput(id="budget_minutes", type="text", placeholder="120")
+                yield TextInput(id="budget_minutes", compact=True, type="text", placeholder="120")
                 yield field_error("budget_minutes")
                 yield Label("Feedback is late after (minutes from the end of the call)")
-                yield TextInput(id="late_minutes", placeholder="30")
+                yield TextInput(id="late_minutes", compact=True, placeholder="30")
                 yield field_error("late_minutes")
                 yield Label("Team store folder (synced folder shared with your team)")
-                yield TextInput(id="store_dir", placeholder="e.g. ~/OneDrive/Sales coaching")
+                yield TextInput(id="store_dir", compact=True, placeholder="e.g. ~/OneDrive/Sales coaching")
                 yield field_error("store_dir")
                 with Horizontal(classes="row"):
                     yield Label("Dates day first (3/12 = 3 December)")
                     yield Switch(id="dayfirst", value=True)
                 with Horizontal(classes="row"):
                     yield Label("Theme")
-                    yield Select(THEMES, id="theme", allow_blank=False, value="textual-dark")
+                    yield Select(THEMES, id="theme", allow_blank=False, value="textual-dark", compact=True)
             with Vertical(classes="col"):
                 yield Label("Skill catalogue (one skill per line)")
                 yield TextBox(id="skills", show_line_numbers=False)

@@ -115,3 +115,26 @@ def test_precall_with_rep_and_date(snap_compare, demo, db_path, size):
         await _settle(app, pilot)
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+def test_precall_prep_answers(snap_compare, demo, db_path):
+    """Three prep questions, each with its answer typed, at 80x24 (scrolled to them)."""
+    from screens.precall import PreCallScreen
+
+    rep_id = queries.list_reps(demo.con())[0].id
+    services.set_expectations(demo, rep_id, ["Research the account's last quarter results",
+                                             "Name the buyer's top priority", "Plan the opening question"])
+    app = make_app(db_path)
+
+    async def run_before(pilot) -> None:
+        await _settle(app, pilot)
+        app.push_screen(PreCallScreen(rep_id=rep_id))
+        await _settle(app, pilot)
+        await _settle(app, pilot)
+        for i, answer in enumerate(("Revenue up 4%", "Cut onboarding time", "What changed since March?")):
+            field = app.screen.query_one(f"#prep{i}", Input)
+            field.value = answer
+            field.focus()
+        await _settle(app, pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
