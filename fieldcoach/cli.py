@@ -9,10 +9,7 @@ import sys
 from collections.abc import Sequence
 
 from . import __version__
-
-
-class UserError(Exception):
-    """Printed as one line on stderr; exit status 1."""
+from .errors import UserError
 
 
 class _Parser(argparse.ArgumentParser):

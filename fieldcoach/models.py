@@ -10,7 +10,7 @@ import json
 import uuid
 from datetime import datetime
 from enum import Enum
-from typing import Any, Optional
+from typing import Any
 
 from sqlalchemy import Text
 from sqlalchemy.types import TypeDecorator
@@ -25,23 +25,23 @@ class UTCDateTime(TypeDecorator[datetime]):
     impl = Text
     cache_ok = True
 
-    def process_bind_param(self, value: Optional[datetime], dialect: Any) -> Optional[str]:
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> str | None:
         return to_db(value)
 
-    def process_result_value(self, value: Optional[str], dialect: Any) -> Optional[datetime]:
+    def process_result_value(self, value: str | None, dialect: Any) -> datetime | None:
         return from_db(value)
 
 
-class JSONList(TypeDecorator[list]):
+class JSONList(TypeDecorator[list[Any]]):
     """A list stored as compact JSON text."""
 
     impl = Text
     cache_ok = True
 
-    def process_bind_param(self, value: Optional[list], dialect: Any) -> str:
+    def process_bind_param(self, value: list[Any] | None, dialect: Any) -> str:
         return json.dumps(value or [], ensure_ascii=False, separators=(",", ":"))
 
-    def process_result_value(self, value: Optional[str], dialect: Any) -> list:
+    def process_result_value(self, value: str | None, dialect: Any) -> list[Any]:
         return json.loads(value) if value else []
 
 
@@ -88,7 +88,7 @@ class Record(SQLModel):
     id: str = Field(default_factory=new_id, primary_key=True)
     created_at: datetime = _ts()
     updated_at: datetime = _ts()
-    deleted_at: Optional[datetime] = _ts(nullable=True)
+    deleted_at: datetime | None = _ts(nullable=True)
 
     def touch(self) -> None:
         self.updated_at = utcnow()
@@ -98,7 +98,7 @@ class Manager(Record, table=True):
     name: str = ""
     budget_minutes: int = 120
     late_minutes: int = 30
-    store_dir: Optional[str] = None
+    store_dir: str | None = None
     dayfirst: bool = True
     theme: str = "textual-dark"
 
@@ -134,11 +134,11 @@ class Call(Record, table=True):
     contact: str = ""
     kind: str = CallKind.COACHING.value
     status: str = CallStatus.PLANNED.value
-    scheduled_at: Optional[datetime] = _ts(nullable=True)
-    started_at: Optional[datetime] = _ts(nullable=True)
-    ended_at: Optional[datetime] = _ts(nullable=True)
-    feedback_started_at: Optional[datetime] = _ts(nullable=True)
-    feedback_ended_at: Optional[datetime] = _ts(nullable=True)
+    scheduled_at: datetime | None = _ts(nullable=True)
+    started_at: datetime | None = _ts(nullable=True)
+    ended_at: datetime | None = _ts(nullable=True)
+    feedback_started_at: datetime | None = _ts(nullable=True)
+    feedback_ended_at: datetime | None = _ts(nullable=True)
     objective: str = ""
     advance_min: str = ""
     advance_stretch: str = ""
@@ -148,12 +148,12 @@ class Call(Record, table=True):
 
 
 class Note(Record, table=True):
-    call_id: Optional[str] = Field(default=None, foreign_key="call.id")  # None: the inbox
+    call_id: str | None = Field(default=None, foreign_key="call.id")  # None: the inbox
     taken_at: datetime = _ts()
-    offset_seconds: Optional[int] = None
+    offset_seconds: int | None = None
     text: str
     kind: str = "plain"
-    skill_id: Optional[str] = None
+    skill_id: str | None = None
     private: bool = False
 
 
@@ -168,7 +168,7 @@ class ScriptQuestion(Record, table=True):
 class DebriefAnswer(Record, table=True):
     __tablename__ = "debrief_answer"
     call_id: str = Field(foreign_key="call.id")
-    question_id: Optional[str] = None
+    question_id: str | None = None
     question: str
     answer: str = ""
     by: str = Who.REP.value
@@ -184,12 +184,12 @@ class Rating(Record, table=True):
 
 class NextStep(Record, table=True):
     __tablename__ = "next_step"
-    call_id: Optional[str] = Field(default=None, foreign_key="call.id")
+    call_id: str | None = Field(default=None, foreign_key="call.id")
     rep_id: str = Field(foreign_key="rep.id")
     owner: str = Who.REP.value
     action: str
-    due_at: Optional[datetime] = _ts(nullable=True)
-    done_at: Optional[datetime] = _ts(nullable=True)
+    due_at: datetime | None = _ts(nullable=True)
+    done_at: datetime | None = _ts(nullable=True)
 
 
 TABLES: tuple[type[Record], ...] = (

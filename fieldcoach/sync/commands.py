@@ -11,8 +11,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..cli import UserError
 from ..db import is_open_database_file
+from ..errors import UserError
 from ..store import Store
 from . import store_io
 from .export import ExportRefused, ExportResult, Progress, export_bundle, export_store
