@@ -1,7 +1,8 @@
 """Realistic demo data, fast enough to write 10,000 calls for the benchmark.
 
-Rows go in with executemany inside one transaction; only the first-run bootstrap
-(manager, skills, script) goes through the ORM.
+Rows go in with plain sqlite3 executemany inside one transaction (the ORM would take
+minutes for 10,000 calls); only the manager row (services.bootstrap) goes through the
+ORM. The skill catalogue and the script are already there: the schema seeds them.
 """
 
 from __future__ import annotations

@@ -1,7 +1,21 @@
-"""SQLModel tables: the ORM view of the schema in schema_sql.py.
+"""The tables, declared once: every other description of the schema is checked
+against these (tests/test_schema_sources.py).
 
-Imported only off the path to the first keystroke (services, workers, the command line
-subcommands that write records).
+Each data path has one role:
+- SQLModel (this module, orm.py, services.py) declares the tables and is the write path
+  of the forms: load one record, change it, commit. Importing it costs about 1 s
+  (SQLAlchemy and pydantic: 1.0-1.1 s measured on a 2-core machine), so nothing on the
+  way to the first keystroke, in `fieldcoach note` or in a steady export imports it;
+  screens reach it from thread workers.
+- Plain sqlite3 does what must be fast or set-based: migrations (schema_sql.py, db.py),
+  the note line (notes.py), every read (lookups.py, queries.py), export and import
+  (sync/), the demo data (demo.py).
+
+So the other descriptions are literal, each checked against this one: the migration
+steps (schema_sql.py, history that must never be generated from today's models) by the
+schema they produce, the exported columns (sync/export.py COLUMNS and LOCAL_ONLY), and
+the export documents behind the JSON Schema (sync/models.py). Add a column here, in a
+new migration step, and in the export (or LOCAL_ONLY) and the test is satisfied.
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
 """SQLAlchemy engine over the connection db.connect() opens, so the ORM and the plain
-sqlite3 paths share pragmas, migrations and BEGIN IMMEDIATE semantics."""
+sqlite3 paths share pragmas, migrations and BEGIN IMMEDIATE semantics. Created on first
+use by Store.engine, never on launch (models.py says what each path is for)."""
 
 from __future__ import annotations
 

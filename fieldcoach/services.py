@@ -1,6 +1,7 @@
-"""Writes through the ORM: roster, goals, expectations, calls through their lifecycle,
-the debrief, next steps, settings. Every function takes a Store and commits before it
-returns; bad input raises FieldError (for a field) or CoachingError (for a rule).
+"""Writes through the ORM (the role models.py gives SQLModel): roster, goals,
+expectations, calls through their lifecycle, the debrief, next steps, settings. Every
+function takes a Store and commits before it returns; bad input raises FieldError (for
+a field) or CoachingError (for a rule).
 
 Called from thread workers by the screens, and directly by the command line and tests.
 """

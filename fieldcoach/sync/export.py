@@ -39,6 +39,9 @@ from ..errors import UnsafePath
 from . import SCHEMA_ID, store_io
 from .ids import inside, is_uuid, shown
 
+# What the documents hold, per table. Literal, not derived from models.py, which would
+# put the ORM import (~1 s) on the export path; tests/test_schema_sources.py checks
+# that COLUMNS and LOCAL_ONLY together are exactly the columns of each table.
 REC = ("id", "created_at", "updated_at", "deleted_at")
 COLUMNS: dict[str, tuple[str, ...]] = {
     "skill": REC + ("name", "description", "position"),
@@ -53,6 +56,17 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "rating": REC + ("skill_id", "by", "score"),
     "next_step": REC + ("rep_id", "owner", "action", "due_at", "done_at"),
 }
+# Columns that never leave the laptop as fields of a record.
+LOCAL_ONLY: dict[str, tuple[str, ...]] = {
+    # the call a record belongs to is the document it sits in (import sets it again)
+    "note": ("call_id", "private"),  # private notes are not exported at all
+    "debrief_answer": ("call_id",),
+    "rating": ("call_id",),
+    "next_step": ("call_id",),  # a step agreed outside a call sits in reps.json
+}
+# Tables that are not exported: the manager row is the folder and the manifest, the
+# feedback script is not part of the store contract, sync_state holds export cursors.
+LOCAL_TABLES = ("manager", "script_question", "sync_state")
 JSON_COLUMNS = {"goal": ("skill_ids",), "call": ("prep_answers", "skill_ids")}
 # Stable list order inside documents (SQL text order is code point order, as in Python).
 ORDER = {

@@ -26,7 +26,7 @@ from ..db import is_open_database_file, transaction
 from ..defaults import SEED_STAMP, SEEDED_SCRIPT, SEEDED_SKILLS
 from ..errors import ImportRefused as ImportRefused  # raised here; importable from here as before
 from . import SCHEMA_VERSION, store_io
-from .export import COLUMNS, CURSOR_PREFIX, JSON_COLUMNS, read_cursor, write_cursor
+from .export import COLUMNS, CURSOR_PREFIX, JSON_COLUMNS, LOCAL_ONLY, read_cursor, write_cursor
 from .ids import UUID_PATTERN, shown
 
 Row = dict[str, Any]  # one record as columns
@@ -35,8 +35,8 @@ _SCHEMA_RE = re.compile(r"^fieldcoach/(\d+)$")
 # Insert order respects the foreign keys (rep before goal, call before note...).
 TABLE_ORDER = ("skill", "rep", "goal", "expectation", "call", "note", "debrief_answer", "rating",
                "next_step")
-EXTRA_COLUMNS = {"note": ("call_id",), "debrief_answer": ("call_id",), "rating": ("call_id",),
-                 "next_step": ("call_id",)}
+# A record's call is the document it sits in: import writes it back into the row.
+EXTRA_COLUMNS = {t: ("call_id",) for t, cols in LOCAL_ONLY.items() if "call_id" in cols}
 
 
 @dataclass

@@ -3,9 +3,10 @@
 
 Every model forbids unknown fields and requires every field (exported documents are
 complete); datetimes must carry an offset (naive ones are refused). The exporter writes
-plain dicts with exactly these keys; tests/test_sync_schema.py checks that the columns
-it exports (fieldcoach/sync/export.py) match these models and that every exported file
-validates against the generated schema.
+plain dicts with exactly these keys: tests/test_schema_sources.py checks each record
+model against the columns export.py writes and the tables of fieldcoach/models.py
+(names, nullability, types, allowed values); tests/test_sync_export.py checks that
+exported files validate against the generated schema.
 """
 
 from __future__ import annotations
