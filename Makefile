@@ -3,8 +3,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
+DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test bench demo clean
+.PHONY: run test check bench demo clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -18,6 +19,10 @@ $(TEST_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@ $(STAMP)
 
+$(DEV_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@ $(TEST_STAMP) $(STAMP)
+
 # The package is installed editable, so pip does not compile it; where the environment sets
 # PYTHONDONTWRITEBYTECODE, every launch would compile our sources again (~30 ms).
 BYTECODE := $(BIN)/python -m compileall -q fieldcoach screens
@@ -28,6 +33,12 @@ run: $(STAMP)
 
 test: $(TEST_STAMP)
 	$(BIN)/python -m pytest -n 2 -q
+
+# Lint (with import order) and types: the core strictly (see [tool.mypy] in pyproject.toml).
+# Import contracts (lint-imports) join once pyproject.toml holds them.
+check: $(DEV_STAMP)
+	$(BIN)/ruff check fieldcoach
+	$(BIN)/mypy
 
 bench: $(TEST_STAMP)
 	@$(BYTECODE)

@@ -9,11 +9,8 @@ import sys
 from collections.abc import Sequence
 
 from . import __version__
+from .errors import UserError
 from .text import visible
-
-
-class UserError(Exception):
-    """Printed as one line on stderr; exit status 1."""
 
 
 class _Parser(argparse.ArgumentParser):

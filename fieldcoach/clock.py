@@ -6,9 +6,9 @@ compare and sort stored timestamps directly.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone, tzinfo
-
-UTC = timezone.utc
+from datetime import UTC as UTC  # the zone of every stored stamp; others import it from here
+from datetime import date, datetime, tzinfo
+from typing import overload
 
 
 def utcnow() -> datetime:
@@ -53,6 +53,12 @@ def _named_local_zone() -> tzinfo | None:
     return zone
 
 
+@overload
+def to_db(value: datetime) -> str: ...
+@overload
+def to_db(value: None) -> None: ...
+@overload
+def to_db(value: datetime | None) -> str | None: ...
 def to_db(value: datetime | None) -> str | None:
     """Normalise an aware datetime to the stored UTC text; naive values are a bug."""
     if value is None:
@@ -62,6 +68,12 @@ def to_db(value: datetime | None) -> str | None:
     return value.astimezone(UTC).isoformat(timespec="microseconds")
 
 
+@overload
+def from_db(value: str) -> datetime: ...
+@overload
+def from_db(value: None) -> None: ...
+@overload
+def from_db(value: str | None) -> datetime | None: ...
 def from_db(value: str | None) -> datetime | None:
     """Re-attach UTC to stored text (older rows may lack the offset)."""
     if value is None:

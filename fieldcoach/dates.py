@@ -51,9 +51,11 @@ import re
 import unicodedata
 import warnings
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from dateutil import parser as _du_parser
+
+from .errors import DateParseError
 
 __all__ = ["DateParseError", "ParsedWhen", "parse_when", "parse_due", "DUE_TIME"]
 
@@ -111,10 +113,6 @@ _ISO_START_RE = re.compile(r"\d{4}(?:[-/.]\d|\d{4})", _A)
 _UNKNOWN_TZ = getattr(_du_parser, "UnknownTimezoneWarning", UserWarning)
 _UTC_WORD_RE = re.compile(r"\b(?:utc|gmt)\b", _A)
 _WEEKDAY_WORD_RE = re.compile(rf"\b({_WEEKDAY_RE})\b", _A)
-
-
-class DateParseError(ValueError):
-    """The text is not a date we can read; ``str(err)`` is one sentence for the user."""
 
 
 @dataclass(frozen=True)
@@ -200,7 +198,7 @@ def _localize(naive: datetime, tz: tzinfo) -> datetime:
     """Attach ``tz`` to a wall-clock time and return the real instant in UTC."""
     localize = getattr(tz, "localize", None)  # pytz-style zones need localize()
     aware = localize(naive) if callable(localize) else naive.replace(tzinfo=tz)
-    return aware.astimezone(timezone.utc)
+    return aware.astimezone(UTC)
 
 
 def _parse_time(s: str, evening: bool = False) -> tuple[time, int] | None:
@@ -239,14 +237,14 @@ def _relative(
 ) -> tuple[datetime, bool] | None:
     """Resolve the relative grammar, or None to hand the text to dateutil."""
     if s == "now":
-        return now.astimezone(timezone.utc).replace(second=0, microsecond=0), True
+        return now.astimezone(UTC).replace(second=0, microsecond=0), True
     # Elapsed-time offsets take the whole text.
     m = _OFFSET_RE.fullmatch(s)
     if m and _UNITS[m["unit"]] in ("hours", "minutes"):
         n = _count(m)
         delta = timedelta(**{_UNITS[m["unit"]]: n})
         # In UTC: aware-datetime arithmetic in a zone is wall-clock, not elapsed, time.
-        return (now.astimezone(timezone.utc) + delta).replace(second=0, microsecond=0), True
+        return (now.astimezone(UTC) + delta).replace(second=0, microsecond=0), True
     # A time alone: today at that time (never silently tomorrow).
     t = _parse_time(s)
     if t is not None:
@@ -345,5 +343,5 @@ def _absolute(
     if not has_time:
         r1 = datetime.combine(r1.date(), fill, tzinfo=r1.tzinfo)
     if r1.tzinfo is not None:  # the text named its own offset ("14:00 utc", "+01:00")
-        return r1.astimezone(timezone.utc), has_time
+        return r1.astimezone(UTC), has_time
     return _localize(r1, tz), has_time

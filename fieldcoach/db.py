@@ -27,15 +27,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from .errors import StoreError as StoreError  # raised here; importable from here as before
 from .schema_sql import SCHEMA_VERSION, STEPS
 
 APPLICATION_ID = 0x46434348  # "FCCH": marks a file as ours
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 15_000
-
-
-class StoreError(Exception):
-    """A problem with the database file a user can act on; str() is the one-line message."""
 
 
 def friendly_error(exc: BaseException, what: str = "the change", *,
@@ -315,7 +312,7 @@ def _open(path: Path, *, migrate: bool) -> sqlite3.Connection:
 
 def migrate_forward(con: sqlite3.Connection) -> int:
     """Apply the missing upgrade steps in one transaction; returns the final version."""
-    version = con.execute("PRAGMA user_version").fetchone()[0]
+    version = int(con.execute("PRAGMA user_version").fetchone()[0])
     if version > SCHEMA_VERSION:
         raise StoreError(f"this database was written by a newer fieldcoach (schema {version}, this "
                          f"one knows {SCHEMA_VERSION}); upgrade fieldcoach. The file was left untouched.")
@@ -323,7 +320,7 @@ def migrate_forward(con: sqlite3.Connection) -> int:
         return version
     with transaction(con):
         # Re-read under the write lock: another process may have migrated meanwhile.
-        version = con.execute("PRAGMA user_version").fetchone()[0]
+        version = int(con.execute("PRAGMA user_version").fetchone()[0])
         if version >= SCHEMA_VERSION:
             return version
         for step in STEPS[version:]:

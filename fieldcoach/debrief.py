@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from . import coaching
 from .notes import NoteRow
@@ -25,6 +26,19 @@ STAGE_LABELS = {
     coaching.STAGE_NEXT: "Next step",
     "recap": "Recap",
 }
+
+
+
+class ScriptLine(Protocol):
+    """One question of the feedback script (queries.QuestionRow has these)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def stage(self) -> str: ...
+    @property
+    def text(self) -> str: ...
+
 
 _NOTE_ORDER = {"strength": 0, "improve": 1, "question": 2, "plain": 3}
 
@@ -50,8 +64,8 @@ def observation_notes(notes: Sequence[NoteRow]) -> list[NoteRow]:
     return sorted(shared, key=lambda n: (_NOTE_ORDER.get(n.kind, 9), n.taken_at))
 
 
-def build_steps(script: Sequence, notes: Sequence[NoteRow], skill_ids: Sequence[str]) -> list[DebriefStep]:
-    """`script` holds rows with .id, .stage, .text (queries.QuestionRow)."""
+def build_steps(script: Sequence[ScriptLine], notes: Sequence[NoteRow],
+                skill_ids: Sequence[str]) -> list[DebriefStep]:
     steps: list[DebriefStep] = []
     self_qs = [q for q in script if q.stage == coaching.STAGE_SELF]
     kss_qs = [q for q in script if q.stage == coaching.STAGE_KSS]
@@ -74,6 +88,6 @@ def build_steps(script: Sequence, notes: Sequence[NoteRow], skill_ids: Sequence[
     return steps
 
 
-def stage_map(script: Sequence) -> dict[str, str]:
+def stage_map(script: Sequence[ScriptLine]) -> dict[str, str]:
     """Question text -> stage, for the recap."""
     return {q.text: q.stage for q in script}

@@ -1,7 +1,8 @@
 """Realistic demo data, fast enough to write 10,000 calls for the benchmark.
 
-Rows go in with executemany inside one transaction; only the first-run bootstrap
-(manager, skills, script) goes through the ORM.
+Rows go in with plain sqlite3 executemany inside one transaction (the ORM would take
+minutes for 10,000 calls); only the manager row (services.bootstrap) goes through the
+ORM. The skill catalogue and the script are already there: the schema seeds them.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import json
 import random
 import uuid
 from datetime import datetime, timedelta, tzinfo
+from typing import Any
 
 from . import coaching
 from .clock import local_tz, to_db, utcnow, week_start
@@ -22,7 +24,8 @@ REPS = [
     ("Sofia Marques", "Business Development Rep", "Scotland"), ("Jonas Lindqvist", "Senior AE", "South West"),
     ("Mei Chen", "Account Executive", "East"), ("Daniel Evans", "Business Development Rep", "Wales"),
     ("Zoë Dubois", "Account Executive", "Home Counties"), ("Ravi Patel", "Senior AE", "Yorkshire"),
-    ("Hannah Müller", "Account Executive", "Thames Valley"), ("Kwame Mensah", "Account Executive", "North East"),
+    ("Hannah Müller", "Account Executive", "Thames Valley"),
+    ("Kwame Mensah", "Account Executive", "North East"),
 ]
 ACCOUNTS = ["Brightwell Logistics", "Harbour Foods", "Kestrel Insurance", "Northgate Health",
             "Orchard Retail", "Pennine Water", "Quayside Hotels", "Redfern Engineering",
@@ -88,7 +91,8 @@ def write_demo(store: Store, *, calls: int = 40, seed: int = 7, now: datetime | 
     questions = script(con)
     n_reps = 6 if calls <= 200 else len(REPS)
     weeks = max(10, -(-calls // 25))
-    rows: dict[str, list[tuple]] = {k: [] for k in ("rep", "goal", "exp", "call", "note", "ans", "rat", "step")}
+    rows: dict[str, list[tuple[Any, ...]]] = {
+        k: [] for k in ("rep", "goal", "exp", "call", "note", "ans", "rat", "step")}
 
     def stamps(at: datetime) -> tuple[str, str]:
         s = to_db(at)
@@ -102,7 +106,8 @@ def write_demo(store: Store, *, calls: int = 40, seed: int = 7, now: datetime | 
         if rng.random() < 0.85:  # one rep without an agreed goal shows up in the focus list
             focus = rng.sample(skill_ids, rng.randint(1, 3))
             rows["goal"].append((_id(rng), *stamps(now - timedelta(weeks=weeks)), rid,
-                                 "Win the next meeting by asking before telling", json.dumps(focus), "active"))
+                                 "Win the next meeting by asking before telling", json.dumps(focus),
+                                 "active"))
         for i, text in enumerate(coaching.DEFAULT_EXPECTATIONS):
             rows["exp"].append((_id(rng), *stamps(now - timedelta(weeks=weeks)), rid, text, i))
 
@@ -123,14 +128,15 @@ def write_demo(store: Store, *, calls: int = 40, seed: int = 7, now: datetime | 
         fb_end = fb_start + timedelta(minutes=rng.randint(10, 30))
         focus = rng.sample(skill_ids, rng.randint(1, 3))
         adv = rng.choice(ADVANCES)
-        prep = [{"text": t, "answer": rng.choice(["done", "yes", "partly"])} for t in coaching.DEFAULT_EXPECTATIONS]
+        prep = [{"text": t, "answer": rng.choice(["done", "yes", "partly"])}
+                for t in coaching.DEFAULT_EXPECTATIONS]
         if kind == coaching.SELLING:
             rows["call"].append((cid, *stamps(end), None, rid, rng.choice(ACCOUNTS), rng.choice(CONTACTS),
                                  kind, "done", to_db(start), None, to_db(end), None, None,
                                  rng.choice(OBJECTIVES), adv[0], adv[1], "[]", "[]"))
             continue
-        rows["call"].append((cid, *stamps(fb_end), None, rid, rng.choice(ACCOUNTS), rng.choice(CONTACTS), kind,
-                             "done", to_db(start - timedelta(days=2)), to_db(start), to_db(end),
+        rows["call"].append((cid, *stamps(fb_end), None, rid, rng.choice(ACCOUNTS), rng.choice(CONTACTS),
+                             kind, "done", to_db(start - timedelta(days=2)), to_db(start), to_db(end),
                              to_db(fb_start), to_db(fb_end), rng.choice(OBJECTIVES), adv[0], adv[1],
                              json.dumps(prep), json.dumps(focus)))
         for _ in range(rng.randint(9, 15)):
@@ -164,16 +170,18 @@ def write_demo(store: Store, *, calls: int = 40, seed: int = 7, now: datetime | 
         "rep": f"INSERT INTO rep ({base}, name, role, territory) VALUES (?,?,?,?,?,?)",
         "goal": f"INSERT INTO goal ({base}, rep_id, statement, skill_ids, status) VALUES (?,?,?,?,?,?,?)",
         "exp": f"INSERT INTO expectation ({base}, rep_id, text, position) VALUES (?,?,?,?,?,?)",
-        "call": f"INSERT INTO call ({base}, deleted_at, rep_id, account, contact, kind, status, scheduled_at, "
-                "started_at, ended_at, feedback_started_at, feedback_ended_at, objective, advance_min, "
-                "advance_stretch, prep_answers, skill_ids) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        "call": f"INSERT INTO call ({base}, deleted_at, rep_id, account, contact, kind, status, "
+                "scheduled_at, started_at, ended_at, feedback_started_at, feedback_ended_at, objective, "
+                "advance_min, advance_stretch, prep_answers, skill_ids) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         "note": f"INSERT INTO note ({base}, deleted_at, call_id, taken_at, offset_seconds, text, kind, "
                 "skill_id, private) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
         "ans": f"INSERT INTO debrief_answer ({base}, deleted_at, call_id, question_id, question, answer, by, "
                "position) VALUES (?,?,?,?,?,?,?,?,?,?)",
-        "rat": f"INSERT INTO rating ({base}, deleted_at, call_id, skill_id, by, score) VALUES (?,?,?,?,?,?,?,?)",
-        "step": f"INSERT INTO next_step ({base}, deleted_at, call_id, rep_id, owner, action, due_at, done_at) "
-                "VALUES (?,?,?,?,?,?,?,?,?,?)",
+        "rat": f"INSERT INTO rating ({base}, deleted_at, call_id, skill_id, by, score) "
+               "VALUES (?,?,?,?,?,?,?,?)",
+        "step": f"INSERT INTO next_step ({base}, deleted_at, call_id, rep_id, owner, action, due_at, "
+                "done_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
     }
     with transaction(con):
         for key, stmt in sql.items():
@@ -182,7 +190,7 @@ def write_demo(store: Store, *, calls: int = 40, seed: int = 7, now: datetime | 
             f"{len(rows['step'])} next steps")
 
 
-def _in_progress_and_upcoming(rng: random.Random, rows: dict[str, list[tuple]], reps: list[str],
+def _in_progress_and_upcoming(rng: random.Random, rows: dict[str, list[tuple[Any, ...]]], reps: list[str],
                               skill_ids: list[str], now: datetime, tz: tzinfo) -> None:
     """A debrief waiting since 45 minutes ago (late), and coaching calls planned on the next
     two working days."""

@@ -14,6 +14,7 @@ import json
 import os
 import tempfile
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from .clock import from_db, to_db, utcnow
@@ -26,7 +27,7 @@ NAME_LIMIT = 200  # characters of an encoded key, well under the usual 255-byte 
 class Draft:
     key: str                 # which form: e.g. "note:<call-id>", "precall:new", "answer:<call>:<q>"
     fields: dict[str, str]   # field name -> text
-    saved_at: object         # aware datetime
+    saved_at: datetime       # aware, UTC
 
     @property
     def empty(self) -> bool:
@@ -101,4 +102,4 @@ class Drafts:
         # .tmp-* files are writes in progress (or cut short by a crash): never drafts.
         paths = sorted(p for p in self.folder.glob("*.json") if not p.name.startswith(".tmp-"))
         found = [d for p in paths if (d := self._read(p)) and not d.empty]
-        return sorted(found, key=lambda d: d.saved_at)  # type: ignore[arg-type, return-value]
+        return sorted(found, key=lambda d: d.saved_at)

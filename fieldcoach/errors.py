@@ -1,6 +1,21 @@
-"""Errors a user can cause, carrying the field they belong to."""
+"""Every error a user can cause, in one place; str() of each is one line for the user.
+
+No imports: any module may raise these (the command line catches them without loading
+what raised them), and nothing in the core has to import the command line to do so.
+The modules that raise them re-export their own (db.StoreError, dates.DateParseError,
+sync.importer.ImportRefused, ...), so existing imports keep working.
+"""
 
 from __future__ import annotations
+
+
+class UserError(Exception):
+    """Printed as one line on stderr by the command line; exit status 1."""
+
+
+class StoreError(Exception):
+    """A problem with the database file a user can act on (damaged, read-only, newer,
+    busy, a full disk)."""
 
 
 class FieldError(ValueError):
@@ -13,8 +28,21 @@ class FieldError(ValueError):
 
 
 class CoachingError(ValueError):
-    """A rule of the coaching model was broken; str() is a message for the manager.
+    """A rule of the coaching model was broken (e.g. a call finished twice)."""
 
-    Lives here (not in coaching.py) so the command line can catch it without importing
-    the coaching rules on every command.
-    """
+
+class DateParseError(ValueError):
+    """The text is not a date we can read; str() is one sentence for the user."""
+
+
+class ImportRefused(Exception):
+    """A bundle or store file that cannot be imported: one line naming the file and the
+    field. Nothing was written."""
+
+
+class ExportRefused(Exception):
+    """The export cannot start (e.g. the manager id would not be a folder of the store)."""
+
+
+class UnsafePath(ValueError):
+    """A path built from data would leave its folder (or is not one plain name)."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from .clock import from_db
 
@@ -43,7 +44,7 @@ CALL_COLS = ("c.id, c.rep_id, r.name, c.account, c.contact, c.kind, c.status, c.
 CALL_SELECT = f"SELECT {CALL_COLS} FROM call c JOIN rep r ON r.id = c.rep_id"  # rows for call_row()
 
 
-def call_row(r: sqlite3.Row | tuple) -> CallRow:
+def call_row(r: sqlite3.Row | tuple[Any, ...]) -> CallRow:
     return CallRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], *(from_db(v) for v in r[7:12]))
 
 

@@ -1,7 +1,21 @@
-"""SQLModel tables: the ORM view of the schema in schema_sql.py.
+"""The tables, declared once: every other description of the schema is checked
+against these (tests/test_schema_sources.py).
 
-Imported only off the path to the first keystroke (services, workers, the command line
-subcommands that write records).
+Each data path has one role:
+- SQLModel (this module, orm.py, services.py) declares the tables and is the write path
+  of the forms: load one record, change it, commit. Importing it costs about 1 s
+  (SQLAlchemy and pydantic: 1.0-1.1 s measured on a 2-core machine), so nothing on the
+  way to the first keystroke, in `fieldcoach note` or in a steady export imports it;
+  screens reach it from thread workers.
+- Plain sqlite3 does what must be fast or set-based: migrations (schema_sql.py, db.py),
+  the note line (notes.py), every read (lookups.py, queries.py), export and import
+  (sync/), the demo data (demo.py).
+
+So the other descriptions are literal, each checked against this one: the migration
+steps (schema_sql.py, history that must never be generated from today's models) by the
+schema they produce, the exported columns (sync/export.py COLUMNS and LOCAL_ONLY), and
+the export documents behind the JSON Schema (sync/models.py). Add a column here, in a
+new migration step, and in the export (or LOCAL_ONLY) and the test is satisfied.
 """
 
 from __future__ import annotations
@@ -10,7 +24,7 @@ import json
 import uuid
 from datetime import datetime
 from enum import Enum
-from typing import Any, Optional
+from typing import Any
 
 from sqlalchemy import Text
 from sqlalchemy.types import TypeDecorator
@@ -25,23 +39,23 @@ class UTCDateTime(TypeDecorator[datetime]):
     impl = Text
     cache_ok = True
 
-    def process_bind_param(self, value: Optional[datetime], dialect: Any) -> Optional[str]:
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> str | None:
         return to_db(value)
 
-    def process_result_value(self, value: Optional[str], dialect: Any) -> Optional[datetime]:
+    def process_result_value(self, value: str | None, dialect: Any) -> datetime | None:
         return from_db(value)
 
 
-class JSONList(TypeDecorator[list]):
+class JSONList(TypeDecorator[list[Any]]):
     """A list stored as compact JSON text."""
 
     impl = Text
     cache_ok = True
 
-    def process_bind_param(self, value: Optional[list], dialect: Any) -> str:
+    def process_bind_param(self, value: list[Any] | None, dialect: Any) -> str:
         return json.dumps(value or [], ensure_ascii=False, separators=(",", ":"))
 
-    def process_result_value(self, value: Optional[str], dialect: Any) -> list:
+    def process_result_value(self, value: str | None, dialect: Any) -> list[Any]:
         return json.loads(value) if value else []
 
 
@@ -88,7 +102,7 @@ class Record(SQLModel):
     id: str = Field(default_factory=new_id, primary_key=True)
     created_at: datetime = _ts()
     updated_at: datetime = _ts()
-    deleted_at: Optional[datetime] = _ts(nullable=True)
+    deleted_at: datetime | None = _ts(nullable=True)
 
     def touch(self) -> None:
         self.updated_at = utcnow()
@@ -98,7 +112,7 @@ class Manager(Record, table=True):
     name: str = ""
     budget_minutes: int = 120
     late_minutes: int = 30
-    store_dir: Optional[str] = None
+    store_dir: str | None = None
     dayfirst: bool = True
     theme: str = "textual-dark"
 
@@ -134,11 +148,11 @@ class Call(Record, table=True):
     contact: str = ""
     kind: str = CallKind.COACHING.value
     status: str = CallStatus.PLANNED.value
-    scheduled_at: Optional[datetime] = _ts(nullable=True)
-    started_at: Optional[datetime] = _ts(nullable=True)
-    ended_at: Optional[datetime] = _ts(nullable=True)
-    feedback_started_at: Optional[datetime] = _ts(nullable=True)
-    feedback_ended_at: Optional[datetime] = _ts(nullable=True)
+    scheduled_at: datetime | None = _ts(nullable=True)
+    started_at: datetime | None = _ts(nullable=True)
+    ended_at: datetime | None = _ts(nullable=True)
+    feedback_started_at: datetime | None = _ts(nullable=True)
+    feedback_ended_at: datetime | None = _ts(nullable=True)
     objective: str = ""
     advance_min: str = ""
     advance_stretch: str = ""
@@ -148,12 +162,12 @@ class Call(Record, table=True):
 
 
 class Note(Record, table=True):
-    call_id: Optional[str] = Field(default=None, foreign_key="call.id")  # None: the inbox
+    call_id: str | None = Field(default=None, foreign_key="call.id")  # None: the inbox
     taken_at: datetime = _ts()
-    offset_seconds: Optional[int] = None
+    offset_seconds: int | None = None
     text: str
     kind: str = "plain"
-    skill_id: Optional[str] = None
+    skill_id: str | None = None
     private: bool = False
 
 
@@ -168,7 +182,7 @@ class ScriptQuestion(Record, table=True):
 class DebriefAnswer(Record, table=True):
     __tablename__ = "debrief_answer"
     call_id: str = Field(foreign_key="call.id")
-    question_id: Optional[str] = None
+    question_id: str | None = None
     question: str
     answer: str = ""
     by: str = Who.REP.value
@@ -184,12 +198,12 @@ class Rating(Record, table=True):
 
 class NextStep(Record, table=True):
     __tablename__ = "next_step"
-    call_id: Optional[str] = Field(default=None, foreign_key="call.id")
+    call_id: str | None = Field(default=None, foreign_key="call.id")
     rep_id: str = Field(foreign_key="rep.id")
     owner: str = Who.REP.value
     action: str
-    due_at: Optional[datetime] = _ts(nullable=True)
-    done_at: Optional[datetime] = _ts(nullable=True)
+    due_at: datetime | None = _ts(nullable=True)
+    done_at: datetime | None = _ts(nullable=True)
 
 
 TABLES: tuple[type[Record], ...] = (

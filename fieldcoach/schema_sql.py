@@ -1,8 +1,9 @@
 """The schema as ordered SQL upgrade steps; PRAGMA user_version counts the steps applied.
 
 Plain SQL (not SQLModel's create_all) so a step means the same thing forever, and so
-opening an up-to-date file never has to import the ORM. tests/test_db.py checks that
-these tables carry exactly the columns of the SQLModel tables in models.py.
+opening an up-to-date file never has to import the ORM. Never edit a released step:
+add one. tests/test_schema_sources.py runs every step on an empty file and checks the
+result against the tables of models.py (columns, types, NOT NULL, defaults, keys).
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
-"""Writes through the ORM: roster, goals, expectations, calls through their lifecycle,
-the debrief, next steps, settings. Every function takes a Store and commits before it
-returns; bad input raises FieldError (for a field) or CoachingError (for a rule).
+"""Writes through the ORM (the role models.py gives SQLModel): roster, goals,
+expectations, calls through their lifecycle, the debrief, next steps, settings. Every
+function takes a Store and commits before it returns; bad input raises FieldError (for
+a field) or CoachingError (for a rule).
 
 Called from thread workers by the screens, and directly by the command line and tests.
 """
@@ -9,21 +10,30 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlmodel import Session, col, select
 
 from . import coaching
 from .clock import utcnow
-from .coaching import CoachingError
-from .errors import FieldError
+from .errors import CoachingError, FieldError
 from .models import (
-    Call, DebriefAnswer, Expectation, Goal, Manager, NextStep, Rating, Record, Rep,
-    ScriptQuestion, Skill,
+    Call,
+    DebriefAnswer,
+    Expectation,
+    Goal,
+    Manager,
+    NextStep,
+    Rating,
+    Record,
+    Rep,
+    ScriptQuestion,
+    Skill,
 )
 from .store import Store
 
 MAX_LINE = 500
+R = TypeVar("R", bound=Record)
 
 
 def _text(field: str, value: str, *, required: bool = True, limit: int = MAX_LINE) -> str:
@@ -39,7 +49,7 @@ def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)  # True is not a score
 
 
-def _get(s: Session, model: type[Record], id_: str, field: str) -> Any:
+def _get(s: Session, model: type[R], id_: str, field: str) -> R:
     obj = s.get(model, id_)
     if obj is None or obj.deleted_at is not None:
         raise FieldError(field, f"That {model.__name__.lower()} no longer exists.")
@@ -105,7 +115,8 @@ def set_skills(store: Store, names: Sequence[str]) -> None:
         raise FieldError("skills", "Each skill name must be different.")
     now = utcnow()
     with store.session() as s:
-        existing = {k.name.casefold(): k for k in s.exec(select(Skill).where(col(Skill.deleted_at).is_(None)))}
+        live = s.exec(select(Skill).where(col(Skill.deleted_at).is_(None)))
+        existing = {k.name.casefold(): k for k in live}
         for i, name in enumerate(clean):
             sk = existing.pop(name.casefold(), None) or Skill(name=name)
             sk.name, sk.position = name, i

@@ -1,4 +1,4 @@
-"""The file itself: schema parity with the models, migrations, refusals that leave the
+"""The file itself: the ORM over the migrated file, migrations, refusals that leave the
 file byte-identical, private modes."""
 
 from __future__ import annotations
@@ -47,21 +47,7 @@ def assert_refused(path: Path, match: str) -> None:
     assert stat.S_IMODE(path.stat().st_mode) == mode
 
 
-# --- schema parity ------------------------------------------------------------------------
-
-def test_sql_tables_have_exactly_the_model_columns(db_path):
-    con = db.connect(db_path)
-    sql_tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    model_tables = {m.__table__.name for m in models.TABLES}
-    assert sql_tables == model_tables | {"sync_state"}
-    for model in models.TABLES:
-        table = model.__table__
-        info = {r[1]: r for r in con.execute(f"PRAGMA table_info({table.name})")}
-        assert set(info) == {c.name for c in table.columns}, table.name
-        for c in table.columns:
-            notnull = bool(info[c.name][3]) or bool(info[c.name][5])
-            assert notnull == (not c.nullable), f"{table.name}.{c.name} nullability differs"
-
+# --- schema parity (the columns themselves: test_schema_sources.py) -------------------------
 
 def test_orm_round_trips_every_table(store):
     """Each model can be written and read back through the SQL schema (types agree)."""

@@ -11,8 +11,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..cli import UserError
 from ..db import is_open_database_file
+from ..errors import UserError
 from ..store import Store
 from ..text import visible
 from . import store_io

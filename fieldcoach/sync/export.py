@@ -31,11 +31,17 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..clock import from_db, to_db
+from ..errors import ExportRefused as ExportRefused  # raised here; importable from here as before
+from ..errors import UnsafePath
 from . import SCHEMA_ID, store_io
-from .ids import UnsafePath, inside, is_uuid, shown
+from .ids import inside, is_uuid, shown
 
+# What the documents hold, per table. Literal, not derived from models.py, which would
+# put the ORM import (~1 s) on the export path; tests/test_schema_sources.py checks
+# that COLUMNS and LOCAL_ONLY together are exactly the columns of each table.
 REC = ("id", "created_at", "updated_at", "deleted_at")
 COLUMNS: dict[str, tuple[str, ...]] = {
     "skill": REC + ("name", "description", "position"),
@@ -50,6 +56,17 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "rating": REC + ("skill_id", "by", "score"),
     "next_step": REC + ("rep_id", "owner", "action", "due_at", "done_at"),
 }
+# Columns that never leave the laptop as fields of a record.
+LOCAL_ONLY: dict[str, tuple[str, ...]] = {
+    # the call a record belongs to is the document it sits in (import sets it again)
+    "note": ("call_id", "private"),  # private notes are not exported at all
+    "debrief_answer": ("call_id",),
+    "rating": ("call_id",),
+    "next_step": ("call_id",),  # a step agreed outside a call sits in reps.json
+}
+# Tables that are not exported: the manager row is the folder and the manifest, the
+# feedback script is not part of the store contract, sync_state holds export cursors.
+LOCAL_TABLES = ("manager", "script_question", "sync_state")
 JSON_COLUMNS = {"goal": ("skill_ids",), "call": ("prep_answers", "skill_ids")}
 # Stable list order inside documents (SQL text order is code point order, as in Python).
 ORDER = {
@@ -63,8 +80,11 @@ BATCH = 1000
 CURSOR_PREFIX = "export:"
 STAMP_LEN = len("2026-01-01T00:00:00.000000+00:00")
 
+Doc = dict[str, Any]  # a JSON object: a document, a record, a cursor
+Row = tuple[Any, ...]  # a database row in COLUMNS order
 
-def dumps(doc: dict) -> bytes:
+
+def dumps(doc: Doc) -> bytes:
     return (json.dumps(doc, sort_keys=True, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
@@ -73,7 +93,7 @@ def _stamp_fixer(cols: tuple[str, ...]) -> tuple[int, ...]:
 
 
 def _norm(v: str) -> str:
-    return to_db(from_db(v))  # type: ignore[return-value]
+    return to_db(from_db(v))
 
 
 def irregular_stamps(con: sqlite3.Connection) -> frozenset[str]:
@@ -88,7 +108,7 @@ def irregular_stamps(con: sqlite3.Connection) -> frozenset[str]:
     return frozenset(out)
 
 
-def _records(rows: list, table: str, check: bool = True) -> list[dict]:
+def _records(rows: list[Row], table: str, check: bool = True) -> list[Doc]:
     """Rows as plain dicts; stamps normalised to aware UTC text, JSON columns decoded."""
     cols = COLUMNS[table]
     stamps = _stamp_fixer(cols) if check else ()
@@ -97,7 +117,7 @@ def _records(rows: list, table: str, check: bool = True) -> list[dict]:
     for r in rows:
         if stamps and any(r[i] is not None and len(r[i]) != STAMP_LEN for i in stamps):
             r = tuple(_norm(v) if i in stamps and v is not None else v for i, v in enumerate(r))
-        d = dict(zip(cols, r))
+        d = dict(zip(cols, r, strict=True))
         for c in jcols:
             d[c] = json.loads(d[c] or "[]")
         out.append(d)
@@ -112,7 +132,7 @@ def _sel(table: str, alias: str = "") -> str:
 # --- documents ----------------------------------------------------------------------------
 
 def call_documents(con: sqlite3.Connection, manager_id: str, ids: list[str],
-                   irregular: frozenset[str] | None = None) -> Iterator[dict]:
+                   irregular: frozenset[str] | None = None) -> Iterator[Doc]:
     """The call documents of ids, in the order given (a few set-based queries per batch)."""
     if irregular is None:
         irregular = irregular_stamps(con)
@@ -126,9 +146,9 @@ def call_documents(con: sqlite3.Connection, manager_id: str, ids: list[str],
             r = tuple(r)
             calls[r[0]] = r[:-1]
             rep_names[r[0]] = r[-1]
-        kids: dict[str, dict[str, list]] = {cid: {k: [] for k, _, _ in CHILDREN} for cid in calls}
+        kids: dict[str, dict[str, list[Doc]]] = {cid: {k: [] for k, _, _ in CHILDREN} for cid in calls}
         for key, table, extra in CHILDREN:
-            rows: dict[str, list] = {}
+            rows: dict[str, list[Row]] = {}
             for r in con.execute(f"SELECT call_id, {_sel(table)} FROM {table} "
                                  f"WHERE call_id IN ({marks}) {extra} ORDER BY call_id, {ORDER[table]}",
                                  chunk):
@@ -140,7 +160,7 @@ def call_documents(con: sqlite3.Connection, manager_id: str, ids: list[str],
             if cid not in calls:
                 continue
             call = _records([calls[cid]], "call", "call" in irregular)[0]
-            doc = {"schema": SCHEMA_ID, "type": "call", "manager_id": manager_id, "id": cid,
+            doc: Doc = {"schema": SCHEMA_ID, "type": "call", "manager_id": manager_id, "id": cid,
                    "rep": {"id": call["rep_id"], "name": rep_names[cid] or ""}, "call": call}
             latest = call["updated_at"]
             for key, _, _ in CHILDREN:
@@ -157,8 +177,8 @@ REPS_TABLES = (("reps", "rep", ""), ("goals", "goal", ""), ("expectations", "exp
                ("skills", "skill", ""), ("next_steps", "next_step", "WHERE call_id IS NULL"))
 
 
-def reps_document(con: sqlite3.Connection, manager_id: str) -> dict:
-    doc: dict = {"schema": SCHEMA_ID, "type": "reps", "manager_id": manager_id}
+def reps_document(con: sqlite3.Connection, manager_id: str) -> Doc:
+    doc: Doc = {"schema": SCHEMA_ID, "type": "reps", "manager_id": manager_id}
     latest = None
     for key, table, where in REPS_TABLES:
         recs = _records(con.execute(f"SELECT {_sel(table)} FROM {table} {where} ORDER BY {ORDER[table]}")
@@ -171,7 +191,7 @@ def reps_document(con: sqlite3.Connection, manager_id: str) -> dict:
     return doc
 
 
-def _reps_fingerprint(con: sqlite3.Connection) -> list:
+def _reps_fingerprint(con: sqlite3.Connection) -> list[Any]:
     parts = " UNION ALL ".join(
         f"SELECT count(*) n, max(updated_at) m FROM {t} {w}" for _, t, w in REPS_TABLES)
     n, m = con.execute(f"SELECT total(n), max(m) FROM ({parts})").fetchone()
@@ -180,16 +200,17 @@ def _reps_fingerprint(con: sqlite3.Connection) -> list:
 
 def _content_latest(con: sqlite3.Connection) -> str | None:
     """Latest updated_at over everything the call documents hold."""
-    return con.execute(
+    latest: str | None = con.execute(
         "SELECT max(m) FROM (SELECT max(updated_at) m FROM call "
         "UNION ALL SELECT max(updated_at) FROM note WHERE call_id IS NOT NULL AND private = 0 "
         "UNION ALL SELECT max(updated_at) FROM debrief_answer "
         "UNION ALL SELECT max(updated_at) FROM rating "
         "UNION ALL SELECT max(updated_at) FROM next_step WHERE call_id IS NOT NULL)").fetchone()[0]
+    return latest
 
 
 def manifest_document(con: sqlite3.Connection, manager_id: str, manager_name: str,
-                      reps_updated: str | None) -> dict:
+                      reps_updated: str | None) -> Doc:
     n_calls = con.execute("SELECT count(*) FROM call").fetchone()[0]
     latest = max((s for s in (_content_latest(con), reps_updated) if s), default=None)
     if latest is not None and len(latest) != STAMP_LEN:
@@ -198,7 +219,7 @@ def manifest_document(con: sqlite3.Connection, manager_id: str, manager_name: st
             "manager_name": manager_name, "calls": n_calls, "updated_at": latest}
 
 
-def bundle_document(con: sqlite3.Connection, manager_id: str, manager_name: str) -> dict:
+def bundle_document(con: sqlite3.Connection, manager_id: str, manager_name: str) -> Doc:
     ids = [r[0] for r in con.execute("SELECT id FROM call ORDER BY id")]
     reps = reps_document(con, manager_id)
     return {"schema": SCHEMA_ID, "type": "bundle",
@@ -242,7 +263,8 @@ def changed_calls(con: sqlite3.Connection, after: tuple[str, str] | None) -> lis
                                w_rep="WHERE c.id IN (SELECT value FROM json_each(:ids))")
         for start in range(0, len(cands), 5000):
             ids = json.dumps(cands[start:start + 5000])
-            rows += con.execute(f"SELECT call_id, max(u) FROM ({full}) GROUP BY call_id", {"ids": ids}).fetchall()
+            rows += con.execute(f"SELECT call_id, max(u) FROM ({full}) GROUP BY call_id",
+                                {"ids": ids}).fetchall()
     out = [(m, cid) for cid, m in rows if m is not None and cid is not None]
     if after is not None:
         out = [k for k in out if k > after]
@@ -256,7 +278,7 @@ def cursor_key(store_dir: Path) -> str:
     return CURSOR_PREFIX + str(store_dir)
 
 
-def read_cursor(con: sqlite3.Connection, key: str) -> dict:
+def read_cursor(con: sqlite3.Connection, key: str) -> Doc:
     r = con.execute("SELECT value FROM sync_state WHERE key = ?", (key,)).fetchone()
     if r is None:
         return {}
@@ -267,7 +289,7 @@ def read_cursor(con: sqlite3.Connection, key: str) -> dict:
     return value if isinstance(value, dict) else {}
 
 
-def write_cursor(con: sqlite3.Connection, key: str, value: dict) -> None:
+def write_cursor(con: sqlite3.Connection, key: str, value: Doc) -> None:
     con.execute("INSERT INTO sync_state (key, value) VALUES (?, ?) "
                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                 (key, json.dumps(value, sort_keys=True)))
@@ -294,10 +316,6 @@ class ExportResult:
     refused: list[str] = field(default_factory=list)   # documents whose id is not a safe name
 
 
-class ExportRefused(Exception):
-    """The export cannot start (e.g. the manager id would not be a folder of the store)."""
-
-
 Progress = Callable[[int, int], None]
 
 
@@ -319,7 +337,7 @@ def _newer(store_stamp: str | None, ours: str | None) -> bool:
         return False
     if ours is None:
         return True
-    return s > from_db(ours)  # type: ignore[operator]
+    return s > from_db(ours)
 
 
 class _Writer:
@@ -392,8 +410,9 @@ def export_store(con: sqlite3.Connection, store_dir: Path, manager_id: str, mana
     key = cursor_key(store_dir)
     cursor = {} if full else read_cursor(con, key)
 
-    after = tuple(cursor["calls"]) if isinstance(cursor.get("calls"), list) and len(cursor["calls"]) == 2 else None
-    todo = changed_calls(con, after)  # type: ignore[arg-type]
+    saved = cursor.get("calls")
+    after = (str(saved[0]), str(saved[1])) if isinstance(saved, list) and len(saved) == 2 else None
+    todo = changed_calls(con, after)
     existing = _listing(calls_dir)
     lost: list[tuple[str, str]] = []
     if after is not None:

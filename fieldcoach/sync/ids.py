@@ -15,13 +15,11 @@ import os
 import re
 from pathlib import Path
 
+from ..errors import UnsafePath as UnsafePath  # raised here; importable from here as before
+
 UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 _UUID = re.compile(UUID_PATTERN)
 _SEPARATORS = tuple(s for s in ("/", "\\", os.sep, os.altsep, "\0") if s)
-
-
-class UnsafePath(ValueError):
-    """A path built from data would leave its folder (or is not one plain name)."""
 
 
 def is_uuid(value: object) -> bool:

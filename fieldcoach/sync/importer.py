@@ -24,21 +24,19 @@ from typing import Any
 from ..clock import to_db, utcnow
 from ..db import is_open_database_file, transaction
 from ..defaults import SEED_STAMP, SEEDED_SCRIPT, SEEDED_SKILLS
+from ..errors import ImportRefused as ImportRefused  # raised here; importable from here as before
 from . import SCHEMA_VERSION, store_io
+from .export import COLUMNS, CURSOR_PREFIX, JSON_COLUMNS, LOCAL_ONLY, read_cursor, write_cursor
 from .ids import UUID_PATTERN, shown
-from .export import COLUMNS, CURSOR_PREFIX, JSON_COLUMNS, read_cursor, write_cursor
 
+Row = dict[str, Any]  # one record as columns
 STUB_STAMP = "1970-01-01T00:00:00.000000+00:00"
 _SCHEMA_RE = re.compile(r"^fieldcoach/(\d+)$")
 # Insert order respects the foreign keys (rep before goal, call before note...).
 TABLE_ORDER = ("skill", "rep", "goal", "expectation", "call", "note", "debrief_answer", "rating",
                "next_step")
-EXTRA_COLUMNS = {"note": ("call_id",), "debrief_answer": ("call_id",), "rating": ("call_id",),
-                 "next_step": ("call_id",)}
-
-
-class ImportRefused(Exception):
-    """One line naming the file and the field; nothing was written."""
+# A record's call is the document it sits in: import writes it back into the row.
+EXTRA_COLUMNS = {t: ("call_id",) for t, cols in LOCAL_ONLY.items() if "call_id" in cols}
 
 
 @dataclass
@@ -124,7 +122,8 @@ def load_document(path: Path) -> Any:
     except UnicodeDecodeError as exc:
         raise ImportRefused(f"{path}: not valid JSON (not UTF-8 text)") from exc
     except json.JSONDecodeError as exc:
-        raise ImportRefused(f"{path}: not valid JSON (line {exc.lineno} column {exc.colno}: {exc.msg})") from exc
+        raise ImportRefused(f"{path}: not valid JSON (line {exc.lineno} column {exc.colno}: "
+                            f"{exc.msg})") from exc
     if not isinstance(obj, dict):
         raise ImportRefused(f"{path}: not a fieldcoach document (expected a JSON object)")
     _check_versions(path, obj)
@@ -163,17 +162,17 @@ def _row(table: str, rec: Any, extra: dict[str, Any]) -> dict[str, Any]:
     return d
 
 
-def _flatten(docs: list[Any]) -> tuple[dict[str, dict[str, dict]], dict[str, str], set[str], str]:
+def _flatten(docs: list[Any]) -> tuple[dict[str, dict[str, Row]], dict[str, str], set[str], str]:
     """Records per table by id (within the import: newer wins, a tie is settled by content),
     names of the reps the call documents mention, manager ids, a manager name."""
     from .models import Bundle, CallDocument, Manifest, RepsDocument
 
-    tables: dict[str, dict[str, dict]] = {t: {} for t in TABLE_ORDER}
+    tables: dict[str, dict[str, Row]] = {t: {} for t in TABLE_ORDER}
     rep_names: dict[str, str] = {}
     managers: set[str] = set()
     manager_name = ""
 
-    def put(table: str, row: dict) -> None:
+    def put(table: str, row: Row) -> None:
         cur = tables[table].get(row["id"])
         if cur is None or _rank(row) > _rank(cur):
             tables[table][row["id"]] = row
@@ -214,7 +213,7 @@ def _flatten(docs: list[Any]) -> tuple[dict[str, dict[str, dict]], dict[str, str
     return tables, rep_names, managers, manager_name
 
 
-def _rank(row: dict) -> tuple[str, str]:
+def _rank(row: Row) -> tuple[str, str]:
     return row["updated_at"], json.dumps(row, sort_keys=True, ensure_ascii=False)
 
 
@@ -291,7 +290,7 @@ def _unclaimed(con: sqlite3.Connection, manager_id: str) -> bool:
 
 
 def _adopt(con: sqlite3.Connection, manager_id: str, name: str, stamp: str,
-           skills: dict[str, dict]) -> None:
+           skills: dict[str, Row]) -> None:
     """Become manager_id. A store written before defaults had stable ids brings its own
     catalogue: it replaces the seeded one (untouched, never exported under this identity)
     instead of sitting beside it as a second copy of every skill."""
@@ -311,7 +310,8 @@ def _adopt(con: sqlite3.Connection, manager_id: str, name: str, stamp: str,
                     (json.dumps(sorted(seeded)),))
 
 
-def _stub_reps(con: sqlite3.Connection, tables: dict[str, dict[str, dict]], names: dict[str, str]) -> None:
+def _stub_reps(con: sqlite3.Connection, tables: dict[str, dict[str, Row]],
+               names: dict[str, str]) -> None:
     """A call (or goal, step) may name a rep that neither side holds yet (a single call file was
     imported): keep the reference valid with a stub that any real copy of the rep outranks."""
     wanted: set[str] = set()
@@ -328,7 +328,8 @@ def _stub_reps(con: sqlite3.Connection, tables: dict[str, dict[str, dict]], name
 
 def _rewind_export_cursors(con: sqlite3.Connection, oldest: str) -> None:
     """Imported records may be older than an export cursor: make the next export look again."""
-    for (key,) in con.execute("SELECT key FROM sync_state WHERE key LIKE ?", (CURSOR_PREFIX + "%",)).fetchall():
+    keys = con.execute("SELECT key FROM sync_state WHERE key LIKE ?", (CURSOR_PREFIX + "%",)).fetchall()
+    for (key,) in keys:
         cur = read_cursor(con, key)
         calls = cur.get("calls")
         if isinstance(calls, list) and len(calls) == 2 and calls[0] >= oldest:

@@ -3,14 +3,15 @@
 
 Every model forbids unknown fields and requires every field (exported documents are
 complete); datetimes must carry an offset (naive ones are refused). The exporter writes
-plain dicts with exactly these keys; tests/test_sync_schema.py checks that the columns
-it exports (fieldcoach/sync/export.py) match these models and that every exported file
-validates against the generated schema.
+plain dicts with exactly these keys: tests/test_schema_sources.py checks each record
+model against the columns export.py writes and the tables of fieldcoach/models.py
+(names, nullability, types, allowed values); tests/test_sync_export.py checks that
+exported files validate against the generated schema.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, Optional, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter
 
@@ -31,7 +32,7 @@ class Record(_Strict):
     id: Id
     created_at: Stamp
     updated_at: Stamp
-    deleted_at: Optional[Stamp] = Field(description="set when the record was deleted (a tombstone)")
+    deleted_at: Stamp | None = Field(description="set when the record was deleted (a tombstone)")
 
 
 class Skill(Record):
@@ -62,7 +63,7 @@ class Expectation(Record):
 class PrepAnswer(_Strict):
     """The rep's answer to one item of the prep checklist, as recorded at pre-call setup."""
 
-    expectation_id: Optional[Id] = None
+    expectation_id: Id | None = None
     text: str
     answer: str
 
@@ -73,11 +74,11 @@ class Call(Record):
     contact: str
     kind: Literal["coaching", "selling"]
     status: Literal["planned", "observing", "debrief", "done"]
-    scheduled_at: Optional[Stamp]
-    started_at: Optional[Stamp]
-    ended_at: Optional[Stamp]
-    feedback_started_at: Optional[Stamp]
-    feedback_ended_at: Optional[Stamp]
+    scheduled_at: Stamp | None
+    started_at: Stamp | None
+    ended_at: Stamp | None
+    feedback_started_at: Stamp | None
+    feedback_ended_at: Stamp | None
     objective: str
     advance_min: str
     advance_stretch: str
@@ -89,14 +90,14 @@ class Note(Record):
     """An observation shared with the team (private notes never leave the laptop)."""
 
     taken_at: Stamp
-    offset_seconds: Optional[int]
+    offset_seconds: int | None
     text: str
     kind: Literal["plain", "strength", "improve", "question"]
-    skill_id: Optional[Id]
+    skill_id: Id | None
 
 
 class DebriefAnswer(Record):
-    question_id: Optional[Id]
+    question_id: Id | None
     question: str
     answer: str
     by: Who
@@ -113,8 +114,8 @@ class NextStep(Record):
     rep_id: Id
     owner: Who
     action: str
-    due_at: Optional[Stamp]
-    done_at: Optional[Stamp]
+    due_at: Stamp | None
+    done_at: Stamp | None
 
 
 class RepRef(_Strict):
@@ -146,7 +147,7 @@ class RepsDocument(_Strict):
     schema_: Literal["fieldcoach/1"] = Field(alias="schema")
     type: Literal["reps"]
     manager_id: Id
-    updated_at: Optional[Stamp]
+    updated_at: Stamp | None
     reps: list[Rep]
     goals: list[Goal]
     expectations: list[Expectation]
@@ -161,7 +162,7 @@ class Manifest(_Strict):
     type: Literal["manifest"]
     manager_id: Id
     manager_name: str
-    updated_at: Optional[Stamp]
+    updated_at: Stamp | None
     calls: Annotated[int, Field(ge=0, description="number of call documents (tombstones included)")]
 
 
@@ -175,7 +176,7 @@ class Bundle(_Strict):
     calls: list[CallDocument]
 
 
-Document = Annotated[Union[CallDocument, RepsDocument, Manifest, Bundle], Field(discriminator="type")]
+Document = Annotated[CallDocument | RepsDocument | Manifest | Bundle, Field(discriminator="type")]
 DOCUMENT: TypeAdapter[Any] = TypeAdapter(Document)
 
 

@@ -14,14 +14,14 @@ import ctypes
 import ctypes.util
 import os
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 TMP_MARK = ".tmp-"
 FILE_MODE = 0o644   # the store is shared with the team: readable by the group and others
 DIR_MODE = 0o755
 
-_syncfs = None
+_syncfs: Callable[[int], int] | None = None
 try:  # Linux: one syncfs() makes a whole batch durable, far cheaper than fsync per file
     _libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
     _syncfs = getattr(_libc, "syncfs", None)
@@ -131,7 +131,7 @@ class Batch:
 def _sync_filesystem(folder: Path) -> None:
     fd = os.open(folder, os.O_RDONLY)
     try:
-        if _syncfs(fd) != 0:  # type: ignore[misc]
+        if _syncfs is None or _syncfs(fd) != 0:
             os.sync()
     finally:
         os.close(fd)
