@@ -31,14 +31,16 @@ run: $(STAMP)
 	@$(BYTECODE)
 	$(BIN)/fieldcoach
 
-test: $(TEST_STAMP)
+test: $(DEV_STAMP)
+	@$(MAKE) --no-print-directory check
 	$(BIN)/python -m pytest -n 2 -q
 
-# Lint (with import order) and types: the core strictly (see [tool.mypy] in pyproject.toml).
-# Import contracts (lint-imports) join once pyproject.toml holds them.
+# Lint (with import order), types (the core strictly, see [tool.mypy]) and the import
+# contracts (see [tool.importlinter]) in pyproject.toml. `make test` runs it first.
 check: $(DEV_STAMP)
-	$(BIN)/ruff check fieldcoach
+	$(BIN)/ruff check fieldcoach screens tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 bench: $(TEST_STAMP)
 	@$(BYTECODE)

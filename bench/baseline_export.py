@@ -43,7 +43,7 @@ def rows(con: sqlite3.Connection, sql: str, json_cols: tuple[str, ...] = ()) -> 
     cols = [d[0] for d in cur.description]
     out = []
     for r in cur:
-        d = dict(zip(cols, r))
+        d = dict(zip(cols, r, strict=False))
         for c in json_cols:
             d[c] = json.loads(d[c] or "[]")
         out.append(d)

@@ -11,7 +11,7 @@ launch stops at home. Prints import time by top-level package, the slowest impor
 from __future__ import annotations
 
 import argparse
-import cProfile  # noqa: F401  (documented dependency of -m cProfile)
+import cProfile  # noqa: F401 - (documented dependency of -m cProfile)
 import pstats
 import shutil
 import sys
@@ -22,7 +22,7 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 sys.path[:0] = [str(BENCH), str(BENCH.parent)]
 
-import run as bench  # noqa: E402
+import run as bench  # noqa: E402 - bench/ joins sys.path just above
 from ptyrun import launch  # noqa: E402
 
 
@@ -44,7 +44,7 @@ def importtime(path: Path, top: int) -> None:
     for pkg, us in sorted(by_pkg.items(), key=lambda kv: -kv[1])[:top]:
         print(f"  {us / 1000:8.1f} ms  {pkg}")
     print("slowest imports (cumulative, top level of their chain):")
-    for s, c, name in sorted(rows, key=lambda r: -r[1])[:top]:
+    for _s, c, name in sorted(rows, key=lambda r: -r[1])[:top]:
         print(f"  {c / 1000:8.1f} ms  {name}")
 
 

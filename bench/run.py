@@ -21,16 +21,15 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path[:0] = [str(BENCH), str(ROOT)]
 
-from ptyrun import Launch, launch  # noqa: E402
-
 import hello  # noqa: E402
+from ptyrun import Launch, launch  # noqa: E402
 
 PY = sys.executable
 # the console script users run (same interpreter as the hello app), else python -m
@@ -112,7 +111,7 @@ def demo_key(calls: int) -> str:
         p = ROOT / rel
         h.update(p.read_bytes() if p.exists() else b"")
     # demo data is relative to "now": a cache from another day would shift "this week"
-    h.update(datetime.now(timezone.utc).strftime("%Y-%m-%d").encode())
+    h.update(datetime.now(UTC).strftime("%Y-%m-%d").encode())
     return h.hexdigest()[:12]
 
 
@@ -157,7 +156,7 @@ def copy_db(src: Path, dst: Path) -> Path:
 
 def set_observing(db: Path) -> str:
     """One call in progress, so the app opens straight into the observation screen."""
-    now = datetime.now(timezone.utc).isoformat(timespec="microseconds")  # as fieldcoach.clock.to_db
+    now = datetime.now(UTC).isoformat(timespec="microseconds")  # as fieldcoach.clock.to_db
     con = sqlite3.connect(db)
     row = con.execute("SELECT id FROM call WHERE status = 'planned' AND deleted_at IS NULL "
                       "ORDER BY scheduled_at LIMIT 1").fetchone() \
@@ -453,7 +452,7 @@ def main(argv: list[str] | None = None) -> int:
         args.markdown.parent.mkdir(parents=True, exist_ok=True)
         end_load = os.getloadavg()[0]
         args.markdown.write_text(f"Machine: {where}, load {end_load:.2f} at the end; "
-                                 f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC\n\n{render_markdown(rows)}\n")
+                                 f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC\n\n{render_markdown(rows)}\n")
     return 0
 
 

@@ -104,7 +104,7 @@ def _cmd_app(args: argparse.Namespace) -> int:
     # used to land just before the first frame. The app turns it back on once it is up.
     gc.disable()
     from .paths import resolve_db_path
-    from .app import FieldcoachApp
+    from screens.app import FieldcoachApp
 
     app = FieldcoachApp(db_path=resolve_db_path(args.db))
     app.run()

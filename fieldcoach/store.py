@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 
 from . import db
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -52,6 +56,23 @@ class Store:
     def checkpoint(self) -> None:
         """Fold the WAL back into the file without waiting for readers (PASSIVE)."""
         self.con().execute("PRAGMA wal_checkpoint(PASSIVE)")
+
+    def read(self, query: Callable[Concatenate[sqlite3.Connection, P], R], *args: P.args,
+             **kwargs: P.kwargs) -> R:
+        """Run a query function (`queries`, `lookups`, `notes`: first argument a connection)
+        on this thread's connection. The screens' way in: they never hold a connection."""
+        return query(self.con(), *args, **kwargs)
+
+    def write_now(self, write: Callable[Concatenate[sqlite3.Connection, P], R], *args: P.args,
+                  **kwargs: P.kwargs) -> R:
+        """Run a one-row write (`notes.add_note`...) on the keystroke path's connection,
+        which never checkpoints on its own (see hot_con)."""
+        return write(self.hot_con(), *args, **kwargs)
+
+    def warm(self) -> None:
+        """Import the ORM and build its engine ahead of a form's first save (about 1 s of
+        imports on a small laptop), from a worker while the user types."""
+        _ = self.engine
 
     @property
     def engine(self) -> Engine:

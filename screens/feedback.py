@@ -21,14 +21,21 @@ from textual.timer import Timer
 from textual.widgets import Header, Input, RadioButton, RadioSet, Static
 
 from fieldcoach import coaching
-from fieldcoach.debrief import ANSWER, NEXT, RATE_MANAGER, RATE_REP, RECAP, DebriefStep, build_steps, stage_map
+from fieldcoach.debrief import (
+    ANSWER,
+    NEXT,
+    RATE_MANAGER,
+    RATE_REP,
+    RECAP,
+    DebriefStep,
+    build_steps,
+    stage_map,
+)
 from fieldcoach.text import visible
-
-from .fields import TextInput
-from .choices import Choice
-from .footer import KeyFooter
-from .observe import note_line
-
+from screens.widgets.choices import Choice
+from screens.widgets.fields import TextInput
+from screens.widgets.footer import KeyFooter
+from screens.widgets.formatting import note_line
 
 RECAP_KEYS = "c copy text · m copy Markdown · s save file · Escape home"
 RECAP_MORE = " · ↓ more below"

@@ -8,7 +8,6 @@ worker, and the screen refreshes whenever it is shown again.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import TYPE_CHECKING
 
 from rich.markup import escape
@@ -21,13 +20,14 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from fieldcoach.text import visible
-from screens.columns import Col
-from screens.footer import KeyFooter
+from screens.widgets.columns import Col
+from screens.widgets.footer import KeyFooter
+from screens.widgets.formatting import fmt_day, fmt_when
 
 if TYPE_CHECKING:
     from textual.widgets import DataTable
 
-    from screens.tables import FitTable
+    from screens.widgets.tables import FitTable
 
 BAR_WIDTH = 40
 
@@ -40,19 +40,6 @@ UPCOMING_COLS = (Col("When", "when"), Col("Rep", "rep", min=8),
 STEPS_COLS = (Col("Due", "due"), Col("Rep", "rep", min=8),
               Col("Next step (you: yours)", "step", flex=True, min=12))
 FOCUS_COLS = (Col("Rep", "rep", min=8), Col("Why", "why", flex=True, min=12))
-
-
-def fmt_when(value: datetime | None, tz) -> str:
-    if value is None:
-        return "—"
-    return value.astimezone(tz).strftime("%a %d %b %H:%M")
-
-
-def fmt_day(value: datetime | None, tz) -> str:
-    if value is None:
-        return "—"
-    loc = value.astimezone(tz)
-    return f"{loc.day} {loc.strftime('%b')}"
 
 
 def _hidden(widget):
@@ -108,7 +95,7 @@ class HomeScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         # imported here: with a call open at launch, home is built later and the note line
         # does not wait for DataTable's import
-        from screens.tables import FitTable
+        from screens.widgets.tables import FitTable
 
         yield Header()
         with VerticalScroll(id="home-body"):
@@ -134,7 +121,7 @@ class HomeScreen(Screen[None]):
         yield KeyFooter()
 
     def _table(self, table_id: str) -> FitTable:
-        from screens.tables import FitTable
+        from screens.widgets.tables import FitTable
 
         return self.query_one(f"#{table_id}", FitTable)
 
@@ -295,15 +282,11 @@ class HomeScreen(Screen[None]):
         elif table_id == "upcoming":
             self.app.open_call(key, "planned")
         elif table_id == "focus":
-            from screens.reps import RepScreen
-
-            self.app.push_screen(RepScreen(key))
+            self.app.open_rep(key)
         elif table_id == "steps" and self._data:
             step = next((x for x in self._data.summary.steps if x.id == key), None)
             if step:
-                from screens.reps import RepScreen
-
-                self.app.push_screen(RepScreen(step.rep_id))
+                self.app.open_rep(step.rep_id)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if event.data_table.id and event.row_key.value:

@@ -26,36 +26,10 @@ from fieldcoach.errors import FieldError
 from fieldcoach.notes import ActiveCall, NoteRow
 from fieldcoach.shorthand import legend
 from fieldcoach.text import visible
-
 from screens import WIDE
-from screens.fields import TextInput, pasted_lines
-from screens.footer import KeyFooter
-
-KIND_SYMBOL = {"strength": "+", "improve": "-", "question": "?", "plain": "·"}
-KIND_STYLE = {"strength": "green", "improve": "yellow", "question": "cyan", "plain": ""}
-MARKER_OF = {"strength": "+", "improve": "-", "question": "?", "plain": ""}
-
-
-def mmss(seconds: int | None) -> str:
-    if seconds is None:
-        return "--:--"
-    seconds = max(0, int(seconds))
-    h, rest = divmod(seconds, 3600)
-    m, s = divmod(rest, 60)
-    return f"{h}:{m:02d}:{s:02d}" if h else f"{m:02d}:{s:02d}"
-
-
-def note_line(n: NoteRow, skill_names: dict[str, str]) -> Text:
-    """One note as shown in the list: symbol, offset, skill, text — text never as markup."""
-    t = Text(no_wrap=False)
-    t.append(f"{KIND_SYMBOL.get(n.kind, '·')} ", style=KIND_STYLE.get(n.kind, "") + " bold")
-    t.append(f"{mmss(n.offset_seconds)} ", style="dim")
-    if n.skill_id:
-        t.append(f"[{visible(skill_names.get(n.skill_id, '?'))}] ", style="italic")
-    t.append(visible(n.text))
-    if n.private:
-        t.append("  (private)", style="dim italic")
-    return t
+from screens.widgets.fields import TextInput, pasted_lines
+from screens.widgets.footer import KeyFooter
+from screens.widgets.formatting import MARKER_OF, mmss, note_line
 
 
 class NoteLine(TextInput):
@@ -178,9 +152,7 @@ class ObservationScreen(Screen[None]):
             self.app.pop_screen()
             return
         if row.status in ("debrief", "done"):
-            from screens.feedback import FeedbackScreen
-
-            self.app.switch_screen(FeedbackScreen(self.call_id))
+            self.app.open_feedback(self.call_id, replace=True)
             return
         ctx = notes_mod.call_context(con, self.call_id)
         if row.status == "planned":
@@ -430,7 +402,7 @@ class ObservationScreen(Screen[None]):
                 self._remove(note)
 
         # An earlier note is out of sight of the manager's flow: ask before it goes.
-        from screens.dialogs import ConfirmDialog
+        from screens.widgets.dialogs import ConfirmDialog
 
         self.app.push_screen(ConfirmDialog(Text.assemble("Remove this note?\n", (note.text[:200], "italic")),
                                            "Remove (y)", cancel_label="Keep (n)"), answered)
@@ -491,7 +463,7 @@ class ObservationScreen(Screen[None]):
                 self._ending = True
                 self._end()
 
-        from screens.dialogs import ConfirmDialog
+        from screens.widgets.dialogs import ConfirmDialog
 
         self.app.push_screen(ConfirmDialog("End the call and start the feedback script now?",
                                            "Yes, end (y)", cancel_label="Keep observing (n)",
@@ -512,7 +484,5 @@ class ObservationScreen(Screen[None]):
         self.app.call_from_thread(self._to_feedback)
 
     def _to_feedback(self) -> None:
-        from screens.feedback import FeedbackScreen
-
         self._save_draft()
-        self.app.switch_screen(FeedbackScreen(self.call_id))
+        self.app.open_feedback(self.call_id, replace=True)

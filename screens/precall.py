@@ -16,10 +16,9 @@ from textual.widgets import Header, Input, Label, RadioButton, RadioSet, Select,
 
 from fieldcoach import coaching
 from fieldcoach.text import visible
-
-from screens.fields import TextInput
-from screens.choices import CheckList, Choice
-from screens.footer import KeyFooter
+from screens.widgets.choices import CheckList, Choice
+from screens.widgets.fields import TextInput
+from screens.widgets.footer import KeyFooter
 
 MAX_SKILLS = 9
 TEXT_FIELDS = ("account", "contact", "when", "objective", "advance_min", "advance_stretch")
@@ -285,7 +284,7 @@ class PreCallScreen(Screen[None]):
     @on(SelectionList.SelectedChanged, "#skills")
     def _skills_changed(self) -> None:
         n = len(self.query_one("#skills", SelectionList).selected)
-        self._say("#skills-error", 
+        self._say("#skills-error",
             f"{n} chosen: keep it to {MAX_SKILLS} (one digit each)." if n > MAX_SKILLS else "")
 
     def _queue_draft(self) -> None:
@@ -457,9 +456,7 @@ class PreCallScreen(Screen[None]):
         self.refresh_bindings()
 
     def _go_observe(self, call_id: str) -> None:
-        from screens.observe import ObservationScreen
-
-        self.app.switch_screen(ObservationScreen(call_id))
+        self.app.open_observation(call_id, replace=True)
 
     def action_leave(self) -> None:
         if not self.saved_call_id:

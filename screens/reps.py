@@ -12,19 +12,31 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import (
-    Button, DataTable, Header, Input, Label, SelectionList, Static, TextArea,
+    Button,
+    DataTable,
+    Header,
+    Input,
+    Label,
+    SelectionList,
+    Static,
+    TextArea,
 )
 
-from screens.choices import CheckList
-from screens.dialogs import (
-    ConfirmDialog, DraftKeeper, clear_field_errors, field_error, show_field_error, warm_orm,
-)
 from fieldcoach.text import visible
-from screens.fields import TextBox, TextInput
-from screens.columns import Col
-from screens.footer import KeyFooter
-from screens.home import fmt_day
-from screens.tables import FitTable
+from screens.widgets.choices import CheckList
+from screens.widgets.columns import Col
+from screens.widgets.dialogs import (
+    ConfirmDialog,
+    clear_field_errors,
+    field_error,
+    show_field_error,
+    warm_orm,
+)
+from screens.widgets.drafts import DraftKeeper
+from screens.widgets.fields import TextBox, TextInput
+from screens.widgets.footer import KeyFooter
+from screens.widgets.formatting import fmt_day, sparkline
+from screens.widgets.tables import FitTable
 
 CADENCE_GAP_DAYS = 14  # a gap longer than two weeks between sessions is called out
 
@@ -407,11 +419,6 @@ class RepsScreen(Screen[None]):
 
 
 # --- one rep ---------------------------------------------------------------------------------
-
-def sparkline(scores: list[int]) -> str:
-    bars = "▁▂▃▅▇"
-    return "".join(bars[max(1, min(5, s)) - 1] for s in scores)
-
 
 class RepScreen(Screen[None]):
     BINDINGS = [

@@ -12,9 +12,10 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Header, Input, Label, Select, Static, Switch, TextArea
 
-from screens.dialogs import DraftKeeper, clear_field_errors, field_error, show_field_error, warm_orm
-from screens.fields import TextBox, TextInput
-from screens.footer import KeyFooter
+from screens.widgets.dialogs import clear_field_errors, field_error, show_field_error, warm_orm
+from screens.widgets.drafts import DraftKeeper
+from screens.widgets.fields import TextBox, TextInput
+from screens.widgets.footer import KeyFooter
 
 THEMES = (("Dark", "textual-dark"), ("Light", "textual-light"))
 STAGE_HELP = "stages: self, observations, ratings, kss, next"

@@ -14,9 +14,9 @@ from textual.screen import Screen
 from textual.widgets import Button, Header, Input, Label, ProgressBar, Static
 
 from fieldcoach.text import visible
-from screens.dialogs import ConfirmDialog, field_error
-from screens.fields import TextInput
-from screens.footer import KeyFooter
+from screens.widgets.dialogs import ConfirmDialog, field_error
+from screens.widgets.fields import TextInput
+from screens.widgets.footer import KeyFooter
 
 CONFLICTS_SHOWN = 8
 

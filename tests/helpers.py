@@ -3,11 +3,11 @@ for the app to settle, and reading what a screen shows."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
-from fieldcoach.app import FieldcoachApp
+from screens.app import FieldcoachApp
 
-FIXED = datetime(2026, 11, 26, 15, 0, tzinfo=timezone.utc)  # a Thursday
+FIXED = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)  # a Thursday
 
 
 class Clock:
@@ -22,7 +22,7 @@ class Clock:
 
 
 def make_app(db_path) -> FieldcoachApp:
-    return FieldcoachApp(db_path, clock=lambda: FIXED, tz=timezone.utc)
+    return FieldcoachApp(db_path, clock=lambda: FIXED, tz=UTC)
 
 
 async def settle(app, pilot) -> None:

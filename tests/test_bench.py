@@ -10,8 +10,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-import ptyrun  # noqa: E402
-import run as bench  # noqa: E402
+import ptyrun  # noqa: E402 - bench/ joins sys.path just above
+import run as bench  # noqa: E402 - bench/ joins sys.path just above
 
 FIGURES = ("launch -> note line accepting keys", "launch -> home showing figures", "peak memory, home open",
            "note save p50", "note save p99", "full export", "export with nothing changed",

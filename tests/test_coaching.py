@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fieldcoach import coaching as c
 from fieldcoach.coaching import CoachingError, Interval, RepFocusInput
 
-UTC = timezone.utc
+UTC = UTC
 LONDON = ZoneInfo("Europe/London")
 NOW = datetime(2026, 11, 26, 23, 0, tzinfo=UTC)  # Thursday
 
@@ -134,7 +135,8 @@ def test_missed_weeks_are_exactly_the_empty_weeks_over_since_first_use(now, back
 
 def test_feedback_delay_and_late_flag_at_the_threshold():
     end = NOW
-    at = lambda m: end + timedelta(minutes=m)  # noqa: E731
+    def at(m: int):
+        return end + timedelta(minutes=m)
     assert c.feedback_delay(end, at(30), 30) == c.FeedbackDelay(30, False)
     assert c.feedback_delay(end, at(30.5), 30).late is True
     assert c.feedback_delay(end, at(5), 4).late is True

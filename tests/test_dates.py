@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fieldcoach.dates import DUE_TIME, DateParseError, ParsedWhen, parse_due, parse_when
 
 LONDON = ZoneInfo("Europe/London")
 NEW_YORK = ZoneInfo("America/New_York")
-UTC = timezone.utc
+UTC = UTC
 
 # Thu 26 Nov 2026 23:00, the "now" PRODUCT.md measured dateutil against.
 NOW = datetime(2026, 11, 26, 23, 0, tzinfo=LONDON)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -13,7 +13,7 @@ from fieldcoach.demo import write_demo
 from fieldcoach.services import bootstrap
 from fieldcoach.store import Store
 
-NOW = datetime(2026, 11, 26, 15, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -59,7 +59,7 @@ def test_rows_are_consistent(demo):
 
 
 def test_home_shows_every_kind_of_figure(demo):
-    hs = queries.home_summary(demo, NOW, timezone.utc)
+    hs = queries.home_summary(demo, NOW, UTC)
     assert hs.manager_name == "Alex Morgan"
     assert hs.coaching_calls > hs.selling_calls > 0
     # (An empty week is not guaranteed at calls=40: the demo's skipped week is counted from
@@ -101,7 +101,7 @@ def test_same_seed_and_clock_give_the_same_data(tmp_path):
 
 
 def test_demo_leaves_an_empty_calendar_week(demo):
-    assert queries.home_summary(demo, NOW, timezone.utc).empty_weeks
+    assert queries.home_summary(demo, NOW, UTC).empty_weeks
 
 
 @pytest.mark.parametrize("zone", ["UTC", "America/Los_Angeles", "Asia/Tokyo"])

@@ -4,16 +4,17 @@ holding ids) stay one plain name inside their folder, whatever the text."""
 from __future__ import annotations
 
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
 
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from fieldcoach.drafts import Drafts
 from fieldcoach.recap import file_path
 
-WHEN = datetime(2026, 11, 20, 10, 0, tzinfo=timezone.utc)
+WHEN = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
 CALL = "6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b"
 
 

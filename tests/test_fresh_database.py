@@ -10,7 +10,6 @@ from fieldcoach import coaching, db, queries, schema_sql, services
 from fieldcoach.defaults import SEED_STAMP, SEEDED_SCRIPT, SEEDED_SKILLS
 from fieldcoach.store import Store
 from fieldcoach.sync import commands
-
 from tests.helpers import make_app, settle
 
 

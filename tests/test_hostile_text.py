@@ -6,15 +6,14 @@ One app run per part of the loop, with every field given its own hostile string.
 
 from __future__ import annotations
 
-from datetime import timezone
+from datetime import UTC
 
 from textual import events
 from textual.widgets import Input, Static
 
 from fieldcoach import cli, notes, queries, services
-from fieldcoach.app import FieldcoachApp
 from fieldcoach.store import Store
-
+from screens.app import FieldcoachApp
 from tests.helpers import FIXED, Clock, make_app, notifications, screen_text, settle
 from tests.hostile import LONG, harmless, hostile
 
@@ -123,7 +122,7 @@ async def test_call_fields_notes_debrief_and_recap(store, db_path):
     services.set_expectations(store, rep_id, [hostile("expectation")])
     fields = {f: hostile(f) for f in ("account", "contact", "objective", "advance_min", "advance_stretch")}
     prep, note, quick, answer, action = (hostile(x) for x in ("prep", "note", "quick", "answer", "action"))
-    app = FieldcoachApp(db_path, clock=Clock(FIXED), tz=timezone.utc)
+    app = FieldcoachApp(db_path, clock=Clock(FIXED), tz=UTC)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         app.action_new_call(rep_id)

@@ -14,8 +14,8 @@ from textual.widgets import Button, Input
 from textual.widgets._footer import FooterKey
 
 from fieldcoach import lookups, queries, services
-from fieldcoach.app import FieldcoachApp
-from screens.footer import KeyFooter
+from screens.app import FieldcoachApp
+from screens.widgets.footer import KeyFooter
 
 
 class XButton(Button):
@@ -133,7 +133,7 @@ async def test_gc_enabled_at_launch_is_left_alone(store, db_path, monkeypatch):
 
 PROBE = """\
 import asyncio, sys
-from fieldcoach.app import FieldcoachApp
+from screens.app import FieldcoachApp
 from screens.home import HomeScreen
 from screens.observe import ObservationScreen
 HEAVY = ('sqlalchemy', 'textual.widgets._data_table')

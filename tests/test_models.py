@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -17,7 +17,7 @@ from fieldcoach import clock, notes, queries, services
 from fieldcoach.models import Call, Note
 
 ZONES = [ZoneInfo("Europe/London"), ZoneInfo("America/Los_Angeles"), ZoneInfo("Asia/Kolkata"),
-         ZoneInfo("Pacific/Chatham"), timezone(timedelta(hours=-3, minutes=-30)), timezone.utc]
+         ZoneInfo("Pacific/Chatham"), timezone(timedelta(hours=-3, minutes=-30)), UTC]
 MOMENTS = [datetime(2026, 3, 29, 0, 59, 59, 999_999), datetime(2026, 10, 25, 1, 30, 0, 1),
            datetime(2026, 11, 26, 23, 0, 0, 123_456), datetime(1999, 12, 31, 23, 59, 59, 500_000)]
 PROCESS_TZ = ["UTC", "America/New_York", "Asia/Tokyo", "Australia/Lord_Howe"]
@@ -44,7 +44,7 @@ def test_orm_and_raw_paths_round_trip_aware_times(store, process_tz):
             at = m.replace(tzinfo=tz)
             # PEP 495: == across zones is False for a time inside a DST fold, so compare
             # against the UTC instant the aware value means.
-            utc = at.astimezone(timezone.utc)
+            utc = at.astimezone(UTC)
             cid = services.plan_call(store, rep_id=rep, account="Acme", scheduled_at=at)
             with store.session() as s:
                 back = s.get(Call, cid)
@@ -124,17 +124,17 @@ def test_written_under_one_tz_read_under_another(tmp_path):
 
 
 @pytest.mark.parametrize("tzname,summer_monday_utc", [
-    ("Europe/London", datetime(2026, 6, 28, 23, 0, tzinfo=timezone.utc)),
-    ("America/New_York", datetime(2026, 6, 29, 4, 0, tzinfo=timezone.utc)),
-    ("UTC", datetime(2026, 6, 29, 0, 0, tzinfo=timezone.utc))])
+    ("Europe/London", datetime(2026, 6, 28, 23, 0, tzinfo=UTC)),
+    ("America/New_York", datetime(2026, 6, 29, 4, 0, tzinfo=UTC)),
+    ("UTC", datetime(2026, 6, 29, 0, 0, tzinfo=UTC))])
 def test_local_zone_follows_dst_for_weeks_far_from_today(monkeypatch, tzname, summer_monday_utc):
     monkeypatch.setenv("TZ", tzname)
     time.tzset()
     try:
         tz = clock.local_tz()
         # The start of a summer week is local midnight in summer time, whatever today is.
-        assert clock.week_start(datetime(2026, 7, 1, 12, 0, tzinfo=timezone.utc)) == summer_monday_utc
-        assert clock.week_start(datetime(2026, 7, 1, 12, 0, tzinfo=timezone.utc), tz) == summer_monday_utc
+        assert clock.week_start(datetime(2026, 7, 1, 12, 0, tzinfo=UTC)) == summer_monday_utc
+        assert clock.week_start(datetime(2026, 7, 1, 12, 0, tzinfo=UTC), tz) == summer_monday_utc
     finally:
         monkeypatch.undo()
         time.tzset()

@@ -7,7 +7,6 @@ from textual.widgets import DataTable
 from textual.widgets._toast import Toast
 
 from fieldcoach import services
-
 from tests.helpers import make_app, settle
 
 

@@ -3,7 +3,7 @@ against demo data (figures agree with direct SQL)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -11,7 +11,7 @@ from fieldcoach import notes, queries, services
 from fieldcoach.clock import from_db, to_db
 from fieldcoach.demo import write_demo
 
-UTC = timezone.utc
+UTC = UTC
 NOW = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)  # Thursday
 MON = datetime(2026, 11, 23, tzinfo=UTC)
 
@@ -110,7 +110,7 @@ def test_rep_detail_numbering_gaps_and_accuracy(store):
     services.set_goal(store, rep, "Listen more", sk[:1])
     starts = [NOW - timedelta(days=d) for d in (30, 16, 9, 2)]
     gaps = [(2, 5, 3), (1, 4, 3), (0, 3, 3), (1, 2, 3)]
-    for st, (_g, r, m) in zip(starts, gaps):
+    for st, (_g, r, m) in zip(starts, gaps, strict=False):
         run_call(store, rep, st, 30, 5, 10, ratings=[(sk[0], r, m)])
     con = store.con()
     d = queries.rep_detail(con, rep, NOW)
@@ -209,7 +209,7 @@ def test_home_reads_calls_and_notes_through_indexes_only(store):
     keywords = {"WHERE", "JOIN", "ON", "GROUP", "ORDER", "LIMIT", "UNION", "AS"}
     for sql in selects:
         names = {"call", "note"}
-        for table, alias in re.findall(r"\b(?:FROM|JOIN)\s+(call|note)\b(?:\s+(?:AS\s+)?(\w+))?", sql, re.I):
+        for _table, alias in re.findall(r"\b(?:FROM|JOIN)\s+(call|note)\b(?:\s+(?:AS\s+)?(\w+))?", sql, re.I):
             if alias and alias.upper() not in keywords:
                 names.add(alias)
         for (*_, detail) in con.execute("EXPLAIN QUERY PLAN " + sql):

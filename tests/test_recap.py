@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from fieldcoach import notes, queries, services
 from fieldcoach.debrief import RATE_MANAGER, RATE_REP, build_steps, observation_notes
 from fieldcoach.recap import build, md_escape, recap_markdown, recap_text
 
-NOW = datetime(2026, 11, 26, 15, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
 
 
 def finished_call(store):
@@ -29,13 +29,13 @@ def finished_call(store):
     services.save_rating(store, cid, sk[0].id, "rep", 4)
     services.save_rating(store, cid, sk[0].id, "manager", 3)
     services.add_next_step(store, rep_id=rep, action="Send plan", call_id=cid,
-                           due_at=datetime(2026, 11, 27, 17, 0, tzinfo=timezone.utc))
+                           due_at=datetime(2026, 11, 27, 17, 0, tzinfo=UTC))
     services.finish_call(store, cid, now=NOW + timedelta(minutes=50))
     return queries.call_detail(con, cid, NOW)
 
 
 def test_plain_recap_has_every_section(store):
-    text = recap_text(finished_call(store), timezone.utc)
+    text = recap_text(finished_call(store), UTC)
     assert text.startswith("Coaching recap: Priya Shah at Kestrel [Insurance]\n")
     for part in ("Your self-assessment", "How did the call end?", "Well, *really*",
                  "Keep / stop / start", "Agendas", "Ratings", "you 4/5, manager 3/5",
@@ -47,7 +47,7 @@ def test_plain_recap_has_every_section(store):
 
 
 def test_markdown_recap_escapes_user_text(store):
-    md = recap_markdown(finished_call(store), timezone.utc)
+    md = recap_markdown(finished_call(store), UTC)
     assert md.startswith("# Coaching recap: Priya Shah at Kestrel \\[Insurance\\]\n")
     assert "Well, \\*really\\*" in md and "## Agreed next steps" in md
     assert md_escape("a_b") == "a\\_b"
@@ -55,7 +55,7 @@ def test_markdown_recap_escapes_user_text(store):
 
 def test_stage_map_overrides_positions(store):
     d = finished_call(store)
-    r = build(d, timezone.utc, {"How did the call end?": "kss"})
+    r = build(d, UTC, {"How did the call end?": "kss"})
     titles = {s.title: [q for q, _ in s.items] for s in r.sections}
     assert "How did the call end?" in titles["Keep / stop / start"]
 

@@ -9,6 +9,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+from datetime import UTC
 from pathlib import Path
 
 import pytest
@@ -265,14 +266,14 @@ def _damage_the_middle(path: Path) -> None:
 
 @pytest.fixture
 def damaged_db(tmp_path):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from fieldcoach.demo import write_demo
 
     path = tmp_path / "damaged.db"
     store = Store(path)
     store.open()
-    write_demo(store, calls=200, now=datetime(2026, 11, 26, 15, 0, tzinfo=timezone.utc))
+    write_demo(store, calls=200, now=datetime(2026, 11, 26, 15, 0, tzinfo=UTC))
     store.close()
     _damage_the_middle(path)
     return path

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta, timezone
+from datetime import UTC, timedelta
 
 from fieldcoach import notes, queries, services
 from fieldcoach.demo import write_demo
-
 from tests.helpers import FIXED, make_app, screen_text, settle, text_of
-
 
 
 async def test_home_shows_figures_on_demo_data(store, db_path):
@@ -18,7 +16,7 @@ async def test_home_shows_figures_on_demo_data(store, db_path):
         await settle(app, pilot)
         assert type(app.screen).__name__ == "HomeScreen"
         text = screen_text(app.screen)
-        h = queries.home_summary(store.con(), FIXED, timezone.utc)
+        h = queries.home_summary(store.con(), FIXED, UTC)
         assert "coaching this week" in text
         assert f"{h.this_week.minutes:.0f} / {h.budget_minutes} min" in text
         assert f"Coaching:selling {h.coaching_calls}:{h.selling_calls}" in text
@@ -222,9 +220,9 @@ async def test_command_palette_reaches_screens(store, db_path):
 async def test_day_one_lists_no_week_without_coaching(tmp_path):
     """A database the app creates today, on the real clock: no week before the manager's
     first use, and not this week while it runs, is called a week without coaching."""
-    from fieldcoach.app import FieldcoachApp
+    from screens.app import FieldcoachApp
 
-    app = FieldcoachApp(tmp_path / "new" / "fieldcoach.db", tz=timezone.utc)
+    app = FieldcoachApp(tmp_path / "new" / "fieldcoach.db", tz=UTC)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
         text = screen_text(app.screen)

@@ -7,7 +7,6 @@ import pytest
 from textual.widgets import Input
 
 from fieldcoach import queries, services
-
 from tests.helpers import make_app, settle
 
 EXPECTATIONS = ["Research the account's last quarter results", "Name the buyer's top priority",
@@ -126,14 +125,14 @@ async def test_long_account_name_ends_in_an_ellipsis_before_the_clock(store, db_
 # --- tables fill their width ------------------------------------------------------------------
 
 def test_fit_widths_gives_spare_width_to_the_flexible_column():
-    from screens.columns import Col, fit_widths
+    from screens.widgets.columns import Col, fit_widths
 
     cols = (Col("Due", "due"), Col("Rep", "rep", min=8), Col("Next step", "step", flex=True, min=12))
     assert fit_widths([6, 12, 20], cols, avail=80, pad=2) == [6, 12, 56]
 
 
 def test_fit_widths_shrinks_by_order_then_widest_first_never_below_the_minimum():
-    from screens.columns import Col, fit_widths
+    from screens.widgets.columns import Col, fit_widths
 
     cols = (Col("Name", "name", min=12, order=2), Col("Coached", "c"), Col("Territory", "t", min=8),
             Col("Role", "r", min=8), Col("Goal", "g", flex=True, min=16, order=1))

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from textual.widgets import Input, RadioButton, Select, Static
 
 from fieldcoach import notes, queries, services
-from fieldcoach.app import FieldcoachApp
+from screens.app import FieldcoachApp
 from screens.feedback import FeedbackScreen
 from screens.observe import ObservationScreen
 from screens.precall import PreCallScreen
-
 from tests.helpers import FIXED as NOW
 from tests.helpers import Clock, screen_text, settle, text_of
-
 
 
 async def type_into(pilot, widget: Input, text: str) -> None:
@@ -44,7 +42,7 @@ async def open_precall(app, pilot, rep_id: str | None = None) -> PreCallScreen:
 
 async def test_whole_loop(store, db_path, rep):
     con = store.con()
-    app = FieldcoachApp(db_path, clock=Clock(NOW), tz=timezone.utc)
+    app = FieldcoachApp(db_path, clock=Clock(NOW), tz=UTC)
     async with app.run_test(size=(100, 40)) as pilot:
         await settle(app, pilot)
         pc = await open_precall(app, pilot)
@@ -62,7 +60,7 @@ async def test_whole_loop(store, db_path, rep):
         obs = app.screen
         assert isinstance(obs, ObservationScreen)
         call = queries.call_detail(con, obs.call_id, NOW)
-        assert call.call.scheduled_at == datetime(2026, 11, 27, 9, 30, tzinfo=timezone.utc)
+        assert call.call.scheduled_at == datetime(2026, 11, 27, 9, 30, tzinfo=UTC)
         assert call.call.status == "observing" and call.call.kind == "coaching"
         assert call.objective == "Agree a pilot" and call.prep_answers[0]["answer"] == "done"
         assert len(call.skills) == 2
@@ -178,7 +176,7 @@ async def test_whole_loop(store, db_path, rep):
         assert rt == {("rep", d.skills[0].id): 4, ("rep", d.skills[1].id): 3,
                       ("manager", d.skills[0].id): 3}
         assert [(s.action, s.owner) for s in d.steps] == [("Send the pilot plan", "rep")]
-        assert d.steps[0].due_at == datetime(2026, 11, 27, 17, 0, tzinfo=timezone.utc)
+        assert d.steps[0].due_at == datetime(2026, 11, 27, 17, 0, tzinfo=UTC)
 
         await pilot.press("m")
         await pilot.press("s")
@@ -194,7 +192,7 @@ async def test_whole_loop(store, db_path, rep):
 
 async def test_selling_call_never_enters_observation(store, db_path, rep):
     con = store.con()
-    app = FieldcoachApp(db_path, clock=Clock(NOW), tz=timezone.utc)
+    app = FieldcoachApp(db_path, clock=Clock(NOW), tz=UTC)
     async with app.run_test(size=(100, 40)) as pilot:
         await settle(app, pilot)
         pc = await open_precall(app, pilot, rep_id=rep)
@@ -214,7 +212,7 @@ async def test_selling_call_never_enters_observation(store, db_path, rep):
 
 async def test_bad_date_shows_message_and_saves_nothing(store, db_path, rep):
     con = store.con()
-    app = FieldcoachApp(db_path, clock=Clock(NOW), tz=timezone.utc)
+    app = FieldcoachApp(db_path, clock=Clock(NOW), tz=UTC)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
         pc = await open_precall(app, pilot, rep_id=rep)
@@ -236,7 +234,7 @@ async def test_bad_date_shows_message_and_saves_nothing(store, db_path, rep):
 
 async def test_empty_account_is_refused_at_the_field(store, db_path, rep):
     con = store.con()
-    app = FieldcoachApp(db_path, clock=Clock(NOW), tz=timezone.utc)
+    app = FieldcoachApp(db_path, clock=Clock(NOW), tz=UTC)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
         pc = await open_precall(app, pilot, rep_id=rep)
@@ -249,7 +247,7 @@ async def test_empty_account_is_refused_at_the_field(store, db_path, rep):
 async def test_note_errors_and_draft_recovery(store, db_path, rep):
     con = store.con()
     call_id = services.plan_call(store, rep_id=rep, account="Acme")
-    app = FieldcoachApp(db_path, clock=Clock(NOW), tz=timezone.utc)
+    app = FieldcoachApp(db_path, clock=Clock(NOW), tz=UTC)
     app.drafts.save(f"note:{call_id}", {"text": "half a thought"})
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
@@ -280,7 +278,7 @@ async def test_done_call_opens_on_the_recap(store, db_path, rep):
         services.save_answer(store, call_id, question=q, answer=a, by="rep")
     services.add_next_step(store, rep_id=rep, action="Book the CFO", call_id=call_id)
     services.finish_call(store, call_id, now=NOW + timedelta(minutes=40))
-    app = FieldcoachApp(db_path, clock=Clock(NOW + timedelta(hours=1)), tz=timezone.utc)
+    app = FieldcoachApp(db_path, clock=Clock(NOW + timedelta(hours=1)), tz=UTC)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
         app.open_call(call_id, "done")
@@ -304,7 +302,7 @@ async def test_done_call_opens_on_the_recap(store, db_path, rep):
 async def test_private_toggle_edit_cancel_and_focus_kept(store, db_path, rep):
     con = store.con()
     call_id = services.plan_call(store, rep_id=rep, account="Acme")
-    app = FieldcoachApp(db_path, clock=Clock(NOW), tz=timezone.utc)
+    app = FieldcoachApp(db_path, clock=Clock(NOW), tz=UTC)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(app, pilot)
         app.push_screen(ObservationScreen(call_id))
@@ -336,7 +334,7 @@ async def test_feedback_answer_draft_is_recovered(store, db_path, rep):
     call_id = services.plan_call(store, rep_id=rep, account="Acme")
     services.start_call(store, call_id, now=NOW)
     services.end_call(store, call_id, now=NOW + timedelta(minutes=20))
-    app = FieldcoachApp(db_path, clock=Clock(NOW + timedelta(minutes=25)), tz=timezone.utc)
+    app = FieldcoachApp(db_path, clock=Clock(NOW + timedelta(minutes=25)), tz=UTC)
     app.drafts.save(f"answer:{call_id}:0", {"answer": "it ended with a maybe"})
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
@@ -364,7 +362,7 @@ async def test_pasted_lines_are_kept_whole(store, db_path, rep):
 
     con = store.con()
     call_id = services.plan_call(store, rep_id=rep, account="Acme")
-    app = FieldcoachApp(db_path, clock=Clock(NOW), tz=timezone.utc)
+    app = FieldcoachApp(db_path, clock=Clock(NOW), tz=UTC)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
         app.push_screen(ObservationScreen(call_id))
@@ -388,7 +386,7 @@ def test_note_line_path_does_not_load_the_orm(store, db_path, rep, tmp_path):
     script = tmp_path / "probe.py"
     script.write_text(
         "import asyncio, sys\n"
-        "from fieldcoach.app import FieldcoachApp\n"
+        "from screens.app import FieldcoachApp\n"
         "from screens.observe import ObservationScreen\n"
         f"app = FieldcoachApp({str(db_path)!r})\n"
         "async def main():\n"
@@ -405,7 +403,7 @@ def test_note_line_path_does_not_load_the_orm(store, db_path, rep, tmp_path):
 
 
 async def test_precall_draft_survives_and_is_offered_back(store, db_path, rep):
-    app = FieldcoachApp(db_path, clock=Clock(NOW), tz=timezone.utc)
+    app = FieldcoachApp(db_path, clock=Clock(NOW), tz=UTC)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
         pc = await open_precall(app, pilot, rep_id=rep)
@@ -415,7 +413,7 @@ async def test_precall_draft_survives_and_is_offered_back(store, db_path, rep):
         await pilot.press("escape")
         await settle(app, pilot)
     assert app.drafts.get("precall:new").fields["account"] == "Zenith Telecom"
-    app2 = FieldcoachApp(db_path, clock=Clock(NOW), tz=timezone.utc)
+    app2 = FieldcoachApp(db_path, clock=Clock(NOW), tz=UTC)
     async with app2.run_test(size=(80, 24)) as pilot:
         await settle(app2, pilot)
         pc = await open_precall(app2, pilot)
@@ -436,7 +434,7 @@ async def test_precall_draft_survives_and_is_offered_back(store, db_path, rep):
 async def test_side_panel_is_built_and_read_only_when_wide(store, db_path, rep):
     call_id = services.plan_call(store, rep_id=rep, account="Acme", objective="Agree a pilot")
     services.start_call(store, call_id, now=NOW)
-    app = FieldcoachApp(db_path, clock=Clock(NOW + timedelta(minutes=3)), tz=timezone.utc)
+    app = FieldcoachApp(db_path, clock=Clock(NOW + timedelta(minutes=3)), tz=UTC)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
         obs = app.screen

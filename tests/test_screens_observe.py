@@ -3,15 +3,14 @@ line keeps the focus and the last note stays the default."""
 
 from __future__ import annotations
 
-from datetime import timezone
+from datetime import UTC
 
 import pytest
 from textual.widgets import Input
 
 from fieldcoach import notes, queries, services
-from fieldcoach.app import FieldcoachApp
+from screens.app import FieldcoachApp
 from screens.observe import ObservationScreen
-
 from tests.helpers import FIXED as NOW
 from tests.helpers import Clock, settle, text_of
 
@@ -43,7 +42,7 @@ def stored(store, call_id: str) -> list[tuple[str, bool, bool]]:
 
 
 async def test_up_up_ctrl_t_makes_the_second_to_last_note_private(store, db_path, call_id):
-    app = FieldcoachApp(db_path, clock=Clock(NOW), tz=timezone.utc)
+    app = FieldcoachApp(db_path, clock=Clock(NOW), tz=UTC)
     async with app.run_test(size=(80, 24)) as pilot:
         obs = await observe(app, pilot, call_id, ["+ clear agenda", "- talked over the buyer", "? why no price"])
         line = obs.query_one("#note-line", Input)
@@ -66,7 +65,7 @@ async def test_up_up_ctrl_t_makes_the_second_to_last_note_private(store, db_path
 
 
 async def test_the_first_note_can_be_corrected_and_typing_drops_the_pick(store, db_path, call_id):
-    app = FieldcoachApp(db_path, clock=Clock(NOW), tz=timezone.utc)
+    app = FieldcoachApp(db_path, clock=Clock(NOW), tz=UTC)
     async with app.run_test(size=(80, 24)) as pilot:
         obs = await observe(app, pilot, call_id, ["1 good opening", "talked over the buyer"])
         line = obs.query_one("#note-line", Input)
@@ -87,7 +86,7 @@ async def test_the_first_note_can_be_corrected_and_typing_drops_the_pick(store, 
 
 
 async def test_removing_an_earlier_note_asks_first(store, db_path, call_id):
-    app = FieldcoachApp(db_path, clock=Clock(NOW), tz=timezone.utc)
+    app = FieldcoachApp(db_path, clock=Clock(NOW), tz=UTC)
     async with app.run_test(size=(80, 24)) as pilot:
         obs = await observe(app, pilot, call_id, ["first", "second", "third"])
         await pilot.press("up", "up", "ctrl+z")

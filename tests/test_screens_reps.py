@@ -6,7 +6,6 @@ from datetime import timedelta
 
 from fieldcoach import queries, services
 from fieldcoach.demo import write_demo
-
 from tests.helpers import FIXED, make_app, screen_text, settle
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from textual.widgets import Input, TextArea
 
 from fieldcoach import queries
-
 from tests.helpers import make_app, screen_text, settle
 
 

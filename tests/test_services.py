@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as h_settings
+from hypothesis import strategies as st
 from sqlmodel import select
 
 from fieldcoach import notes, queries, services
 from fieldcoach.coaching import CoachingError
 from fieldcoach.errors import FieldError
 from fieldcoach.models import Call, Expectation, NextStep, Rating, Rep, ScriptQuestion, Skill
+from fieldcoach.store import Store
 
-UTC = timezone.utc
+UTC = UTC
 T0 = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 
 
@@ -289,9 +293,6 @@ def test_updated_at_moves_on_every_write(store, rep):
         assert r.updated_at > before and r.created_at <= before
 
 
-from hypothesis import HealthCheck, given, settings as h_settings, strategies as st  # noqa: E402
-
-from fieldcoach.store import Store  # noqa: E402
 
 
 @pytest.fixture(scope="module")

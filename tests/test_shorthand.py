@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fieldcoach.shorthand import KIND_MARKERS, NoteKind, ParsedNote, legend, parse_note
 
 SKILLS = ["Discovery questions", "Demo", "Closing"]
-P, S, I, Q = NoteKind.PLAIN, NoteKind.STRENGTH, NoteKind.IMPROVE, NoteKind.QUESTION
+P, S, I, Q = NoteKind.PLAIN, NoteKind.STRENGTH, NoteKind.IMPROVE, NoteKind.QUESTION  # noqa: E741 - I for Improve, beside P, S, Q
 
 
 def note(raw: str, count: int = 3, names=SKILLS) -> tuple[str, NoteKind, int | None]:

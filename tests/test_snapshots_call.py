@@ -3,7 +3,7 @@ and 120x36, with a fixed clock so the elapsed time and the feedback delay are st
 
 from __future__ import annotations
 
-from datetime import timedelta, timezone
+from datetime import UTC, timedelta
 
 import pytest
 from textual.widgets import Input
@@ -12,7 +12,6 @@ from fieldcoach import notes, queries, services
 from fieldcoach.demo import write_demo
 from screens.feedback import FeedbackScreen
 from screens.observe import ObservationScreen
-
 from tests.helpers import FIXED, make_app, settle
 
 SIZES = [(80, 24), (120, 36)]
@@ -34,7 +33,7 @@ async def _settle(app, pilot) -> None:
 def _observing_call(store) -> str:
     """A planned demo call, started 12 minutes ago with a few notes."""
     con = store.con()
-    planned = queries.home_summary(con, FIXED, timezone.utc).upcoming[0]
+    planned = queries.home_summary(con, FIXED, UTC).upcoming[0]
     start = FIXED - timedelta(minutes=12, seconds=5)
     services.start_call(store, planned.id, now=start)
     ctx = notes.call_context(con, planned.id)
@@ -46,7 +45,7 @@ def _observing_call(store) -> str:
 
 
 def _debrief_call(store) -> str:
-    s = queries.home_summary(store.con(), FIXED, timezone.utc)
+    s = queries.home_summary(store.con(), FIXED, UTC)
     return next(c.id for c in s.in_progress if c.status == "debrief")
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from fieldcoach.demo import write_demo
-
 from tests.helpers import FIXED, make_app, settle
 
 

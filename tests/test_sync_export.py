@@ -8,7 +8,7 @@ import os
 import stat
 import subprocess
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import jsonschema
@@ -23,7 +23,7 @@ from fieldcoach.sync.export import export_bundle
 from fieldcoach.sync.models import json_schema
 
 GOLDEN = Path(__file__).parent / "golden"
-FIXED = datetime(2026, 11, 26, 17, 0, tzinfo=timezone.utc)
+FIXED = datetime(2026, 11, 26, 17, 0, tzinfo=UTC)
 MID = "00000000-0000-4000-8000-0000000000aa"
 REP = "00000000-0000-4000-8000-000000000001"
 CALL = "00000000-0000-4000-8000-0000000000c1"
@@ -34,7 +34,7 @@ R1, R2 = "00000000-0000-4000-8000-000000000b01", "00000000-0000-4000-8000-000000
 
 
 def ts(h: int, m: int = 0, s: int = 0, us: int = 0) -> str:
-    return datetime(2026, 11, 20, h, m, s, us, tzinfo=timezone.utc).isoformat(timespec="microseconds")
+    return datetime(2026, 11, 20, h, m, s, us, tzinfo=UTC).isoformat(timespec="microseconds")
 
 
 def seed_fixed(store: Store) -> None:

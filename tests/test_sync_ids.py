@@ -9,7 +9,10 @@ import uuid
 from pathlib import Path
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
+from test_sync_export import CALL, MID, N1, REP, ts
+from test_sync_import import dump
 
 from fieldcoach.cli import main
 from fieldcoach.db import transaction
@@ -18,9 +21,6 @@ from fieldcoach.sync import commands
 from fieldcoach.sync.export import export_bundle
 from fieldcoach.sync.ids import UUID_PATTERN, UnsafePath, inside, is_uuid
 from fieldcoach.sync.models import json_schema
-
-from test_sync_export import CALL, MID, N1, REP, ts
-from test_sync_import import dump
 
 GOOD = "6f1c2a9e-3b4d-4e5f-8a7b-9c0d1e2f3a4b"
 BAD_IDS = {

@@ -9,19 +9,19 @@ import string
 import subprocess
 import sys
 import tempfile
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_sync_export import CALL, MID, N1, N2, N3, REP, export, seed_fixed, ts
 
 from fieldcoach.cli import UserError
 from fieldcoach.db import transaction
 from fieldcoach.store import Store
 from fieldcoach.sync import commands
 from fieldcoach.sync.export import COLUMNS, export_bundle
-
-from test_sync_export import CALL, MID, N1, N2, N3, REP, export, seed_fixed, ts
 
 TABLES = tuple(COLUMNS) + ("manager",)
 
@@ -181,7 +181,7 @@ def test_cli_import_prints_a_summary(fixed_store, exported, tmp_path):
 # --- properties ---------------------------------------------------------------------------------
 
 STAMPS = st.datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2030, 1, 1),
-                      timezones=st.just(timezone.utc))
+                      timezones=st.just(UTC))
 TEXT = st.text(max_size=12)
 IDS = st.text(alphabet=string.hexdigits.lower()[:16], min_size=6, max_size=6)
 
@@ -196,7 +196,7 @@ def datasets(draw):
     n_reps = draw(st.integers(1, 3))
     reps = [(f"00000000-0000-4000-8000-{i:012x}", _iso(draw(STAMPS)), draw(TEXT)) for i in range(n_reps)]
     calls, notes = [], []
-    for i in range(draw(st.integers(0, 4))):
+    for _i in range(draw(st.integers(0, 4))):
         cid = f"00000000-0000-4000-8001-000000{draw(IDS)}"
         if any(c[0] == cid for c in calls):
             continue

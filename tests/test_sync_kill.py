@@ -11,7 +11,7 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -21,7 +21,7 @@ from fieldcoach.services import bootstrap
 from fieldcoach.store import Store
 from fieldcoach.sync import commands
 
-FIXED = datetime(2026, 11, 26, 17, 0, tzinfo=timezone.utc)
+FIXED = datetime(2026, 11, 26, 17, 0, tzinfo=UTC)
 pytestmark = pytest.mark.slow
 
 

@@ -10,13 +10,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from test_sync_export import FIXED, export, snapshot
 
 from fieldcoach.db import transaction
 from fieldcoach.demo import write_demo
 from fieldcoach.store import Store
 from fieldcoach.sync import commands
-
-from test_sync_export import FIXED, export, snapshot
 
 CALLS = 12
 

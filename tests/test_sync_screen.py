@@ -4,17 +4,15 @@ refusals shown at the field, user text shown literally."""
 from __future__ import annotations
 
 import json
-from datetime import timezone
+from datetime import UTC
 
 from textual.widgets import Input, ProgressBar
 
 from fieldcoach import queries
-from fieldcoach.app import FieldcoachApp
 from fieldcoach.demo import write_demo
 from fieldcoach.sync import commands
-
+from screens.app import FieldcoachApp
 from tests.helpers import FIXED, settle, text_of
-
 
 
 async def open_sync(app, pilot):
@@ -29,7 +27,7 @@ async def open_sync(app, pilot):
 async def test_export_uses_the_folder_typed_saves_it_and_shows_a_summary(store, db_path, tmp_path):
     write_demo(store, calls=40, now=FIXED)
     folder = tmp_path / "team store [bold]x[/]"
-    app = FieldcoachApp(db_path, clock=lambda: FIXED, tz=timezone.utc)
+    app = FieldcoachApp(db_path, clock=lambda: FIXED, tz=UTC)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_sync(app, pilot)
         app.screen.query_one("#store-dir", Input).value = str(folder)
@@ -54,7 +52,7 @@ async def test_store_folder_comes_from_settings_and_typing_e_in_it_is_text(store
     from fieldcoach.services import update_settings
 
     update_settings(store, store_dir=str(tmp_path / "shared"))
-    app = FieldcoachApp(db_path, clock=lambda: FIXED, tz=timezone.utc)
+    app = FieldcoachApp(db_path, clock=lambda: FIXED, tz=UTC)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_sync(app, pilot)
         inp = app.screen.query_one("#store-dir", Input)
@@ -75,8 +73,8 @@ async def test_store_folder_comes_from_settings_and_typing_e_in_it_is_text(store
 
 async def test_import_asks_first_then_merges(store, db_path, tmp_path):
     other = tmp_path / "other.db"
-    from fieldcoach.store import Store
     from fieldcoach.services import bootstrap
+    from fieldcoach.store import Store
 
     src = Store(other)
     src.open()
@@ -84,7 +82,7 @@ async def test_import_asks_first_then_merges(store, db_path, tmp_path):
     write_demo(src, calls=12, now=FIXED)
     commands.run_export(src, tmp_path / "store")
     n_calls = src.con().execute("SELECT count(*) FROM call").fetchone()[0]
-    app = FieldcoachApp(db_path, clock=lambda: FIXED, tz=timezone.utc)
+    app = FieldcoachApp(db_path, clock=lambda: FIXED, tz=UTC)
     async with app.run_test(size=(100, 30)) as pilot:
         await open_sync(app, pilot)
         app.screen.query_one("#import-path", Input).value = str(tmp_path / "store")
@@ -109,7 +107,7 @@ async def test_refused_import_shows_file_and_field_and_changes_nothing(store, db
     bad.write_text(json.dumps({"schema": "fieldcoach/1", "type": "manifest", "manager_id": "00000000-0000-4000-8000-0000000000aa",
                                "manager_name": "[red]x[/]", "calls": 0, "updated_at": "2026-01-01T10:00:00",
                                }), "utf-8")
-    app = FieldcoachApp(db_path, clock=lambda: FIXED, tz=timezone.utc)
+    app = FieldcoachApp(db_path, clock=lambda: FIXED, tz=UTC)
     async with app.run_test(size=(100, 30)) as pilot:
         await open_sync(app, pilot)
         app.screen.query_one("#import-path", Input).value = str(bad)

@@ -8,7 +8,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from fieldcoach.text import is_control, visible
-
 from tests.hostile import C0, C1, ESCAPES, ORDINARY
 
 

@@ -8,7 +8,6 @@ from textual._xterm_parser import XTermParser
 from textual.widgets import Input
 
 from fieldcoach import notes, queries, services
-
 from tests.helpers import make_app, settle
 from tests.hostile import ZERO_WIDTH
 

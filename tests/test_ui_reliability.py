@@ -3,20 +3,32 @@ a failing worker is shown, a killed process loses nothing, any note text shows l
 
 from __future__ import annotations
 
-from datetime import timezone
+import fcntl
+import os
+import re
+import select
+import signal
+import struct
+import subprocess
+import sys
+import termios
+import time
+from datetime import UTC
+from pathlib import Path
 
 import pytest
-from textual.widgets import Input
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+from textual.containers import VerticalScroll
+from textual.widgets import Input, Static
 
 from fieldcoach import services
-from fieldcoach.app import FieldcoachApp
 from fieldcoach.drafts import Drafts
 from fieldcoach.paths import drafts_dir
+from screens.app import FieldcoachApp
 from screens.observe import ObservationScreen
-
 from tests.helpers import FIXED as NOW
 from tests.helpers import Clock, notifications, settle
-
 
 
 @pytest.fixture
@@ -32,7 +44,7 @@ async def test_crash_in_handler_exits_nonzero_and_keeps_typed_note(db_path, obse
         raise RuntimeError("handler exploded")
 
     monkeypatch.setattr(ObservationScreen, "action_edit_last", boom)
-    app = FieldcoachApp(db_path, clock=Clock(NOW), tz=timezone.utc)
+    app = FieldcoachApp(db_path, clock=Clock(NOW), tz=UTC)
     with pytest.raises(RuntimeError, match="handler exploded"):
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(app, pilot)
@@ -61,7 +73,7 @@ def test_cli_forwards_the_crash_return_code(db_path, monkeypatch):
         def run(self) -> None:
             pass
 
-    monkeypatch.setattr("fieldcoach.app.FieldcoachApp", Crashed)
+    monkeypatch.setattr("screens.app.FieldcoachApp", Crashed)
     assert cli.main(["--db", str(db_path)]) == 1
 
 
@@ -73,7 +85,7 @@ async def test_worker_failure_is_shown_and_app_keeps_running(db_path, store, mon
         raise RuntimeError("summary [bold]broke[/]")
 
     monkeypatch.setattr(queries, "home_summary", broken)
-    app = FieldcoachApp(db_path, clock=Clock(NOW), tz=timezone.utc)
+    app = FieldcoachApp(db_path, clock=Clock(NOW), tz=UTC)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(app, pilot)
         await settle(app, pilot)
@@ -89,17 +101,6 @@ async def test_worker_failure_is_shown_and_app_keeps_running(db_path, store, mon
 
 # --- a real process in a pseudo-terminal, killed with SIGKILL ---------------------------
 
-import fcntl  # noqa: E402
-import os  # noqa: E402
-import re  # noqa: E402
-import select  # noqa: E402
-import signal  # noqa: E402
-import struct  # noqa: E402
-import subprocess  # noqa: E402
-import sys  # noqa: E402
-import termios  # noqa: E402
-import time  # noqa: E402
-from pathlib import Path  # noqa: E402
 
 ANSI = re.compile(r"\x1b\[[0-9;?<>=]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[()][0-9A-Za-z]|\x1b[=>78]")
 LIMIT = 20.0  # seconds: an upper bound on each wait, never a timing assumption
@@ -178,7 +179,7 @@ async def test_killed_tui_keeps_the_typed_draft_and_the_entered_note(db_path, ob
     assert draft is not None and draft.fields["text"] == "saw a great open question"
 
     # A fresh app offers it back in the note line.
-    app = FieldcoachApp(db_path, clock=Clock(NOW), tz=timezone.utc)
+    app = FieldcoachApp(db_path, clock=Clock(NOW), tz=UTC)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(app, pilot)
         obs = app.screen
@@ -202,10 +203,6 @@ async def test_killed_tui_keeps_the_typed_draft_and_the_entered_note(db_path, ob
 
 # --- any note text: stored, and shown literally -----------------------------------------
 
-from hypothesis import HealthCheck, example, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-from textual.containers import VerticalScroll  # noqa: E402
-from textual.widgets import Static  # noqa: E402
 
 NOTE_TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=200)
 
@@ -217,7 +214,7 @@ async def test_any_note_text_is_stored_and_shown_literally(db_path, observing, s
     from fieldcoach.notes import call_notes
 
     before = len(call_notes(store.con(), observing))
-    app = FieldcoachApp(db_path, clock=Clock(NOW), tz=timezone.utc)
+    app = FieldcoachApp(db_path, clock=Clock(NOW), tz=UTC)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(app, pilot)
         obs = app.screen

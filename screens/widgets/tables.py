@@ -1,4 +1,4 @@
-"""A DataTable whose columns fill the width it is given (widths from `screens.columns`)."""
+"""A DataTable whose columns fill the width it is given (widths from `screens.widgets.columns`)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable
 
-from screens.columns import Col, fit_widths
+from screens.widgets.columns import Col, fit_widths
 
 
 def _cut(cell: object) -> Text:
@@ -58,11 +58,11 @@ class FitTable(DataTable):
         # Column widths are set when a column is added: lay the table out again with them.
         rows = []
         for i in range(self.row_count):
-            key = self.coordinate_to_cell_key(Coordinate(i, 0)).row_key
-            rows.append((key.value, self.get_row_at(i)))
+            row_key = self.coordinate_to_cell_key(Coordinate(i, 0)).row_key
+            rows.append((row_key.value, self.get_row_at(i)))
         cursor = self.cursor_row
         self.clear(columns=True)
-        for c, w in zip(self.cols, widths):
+        for c, w in zip(self.cols, widths, strict=True):
             self.add_column(_cut(c.label), width=w, key=c.key)
         for key, cells in rows:
             self.add_row(*(_cut(x) for x in cells), key=key)

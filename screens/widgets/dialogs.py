@@ -1,78 +1,23 @@
-"""Shared dialogs: quick capture, confirm a destructive act, and the draft keeping every
-form uses (what is typed is saved every half second, discarded once saved for real)."""
+"""Shared dialogs: quick capture, confirm a destructive act; the field-error lines every
+form uses. Drafts are kept by `screens.widgets.drafts.DraftKeeper`."""
 
 from __future__ import annotations
 
 from rich.markup import escape
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
+from textual.widgets.button import ButtonVariant
 
 from fieldcoach.text import visible
-from screens.fields import TextInput
-from screens.footer import KeyFooter
-
-DRAFT_EVERY = 0.5  # seconds: a crash costs at most this much typing
-
-
-class DraftKeeper:
-    """Mixin for a screen owning a form.
-
-    The screen sets `draft_key`, implements `draft_fields()`, calls `start_drafts()` once
-    its fields hold their starting values, and `discard_draft()` after a successful save.
-    Typing marks the form dirty; a half-second interval writes the draft.
-    """
-
-    draft_key: str = ""
-    _draft_dirty: bool = False
-    _draft_baseline: dict[str, str] | None = None
-
-    def draft_fields(self) -> dict[str, str]:  # pragma: no cover - overridden
-        raise NotImplementedError
-
-    def saved_draft(self) -> dict[str, str] | None:
-        d = self.app.drafts.get(self.draft_key)  # type: ignore[attr-defined]
-        return dict(d.fields) if d and not d.empty else None
-
-    def start_drafts(self, baseline: dict[str, str] | None = None) -> None:
-        """Begin keeping drafts; fields equal to baseline (what is stored) are no draft."""
-        self._draft_baseline = baseline
-        if getattr(self, "_draft_timer", None) is None:
-            self._draft_timer = self.set_interval(DRAFT_EVERY, self.flush_draft)  # type: ignore[attr-defined]
-
-    def mark_dirty(self) -> None:
-        self._draft_dirty = True
-
-    def on_input_changed(self) -> None:
-        self.mark_dirty()
-
-    def on_text_area_changed(self) -> None:
-        self.mark_dirty()
-
-    def flush_draft(self) -> None:
-        if not self._draft_dirty or not self.draft_key:
-            return
-        self._draft_dirty = False
-        drafts = self.app.drafts  # type: ignore[attr-defined]
-        try:
-            fields = self.draft_fields()
-            if self._draft_baseline is not None and fields == self._draft_baseline:
-                drafts.discard(self.draft_key)
-            else:
-                drafts.save(self.draft_key, fields)
-        except OSError:
-            pass  # a full disk must not stop typing; the save itself reports errors
-
-    def discard_draft(self) -> None:
-        self._draft_dirty = False
-        try:
-            self.app.drafts.discard(self.draft_key)  # type: ignore[attr-defined]
-        except OSError:
-            pass
+from screens.base import BaseModal, Failed, Loaded
+from screens.widgets.drafts import DraftKeeper
+from screens.widgets.fields import TextInput
+from screens.widgets.footer import KeyFooter
 
 
 def warm_orm(screen) -> None:
@@ -116,7 +61,7 @@ def clear_field_errors(screen) -> None:
         w.update("")
 
 
-class CaptureDialog(DraftKeeper, ModalScreen[bool]):
+class CaptureDialog(DraftKeeper, BaseModal[bool]):
     """Quick note: into the call being observed, else the inbox on home."""
 
     draft_key = "capture"
@@ -155,25 +100,22 @@ class CaptureDialog(DraftKeeper, ModalScreen[bool]):
             return
         self._save(event.value)
 
-    @work(thread=True, exit_on_error=False, exclusive=True, group="capture")
     def _save(self, text: str) -> None:
-        from fieldcoach.errors import FieldError
         from fieldcoach.notes import capture
 
-        try:
-            _row, call = capture(self.app.store.con(), text, now=self.app.now())
-        except FieldError as exc:
-            self.app.call_from_thread(self.query_one("#err-note", Static).update, visible(exc.message))
-            return
-        except Exception as exc:  # locked/read-only database, full disk...
-            self.app.call_from_thread(self.notify, escape(f"Note not saved: {exc}"), severity="error")
-            return
-        self.app.call_from_thread(self._saved, call is not None)
+        self.run_blocking("the note", self.fc.store.read, capture, text, now=self.fc.now())
 
-    def _saved(self, to_call: bool) -> None:
+    def on_loaded(self, message: Loaded) -> None:
+        _row, call = message.value
         self.discard_draft()
-        self.notify("Note saved to the call" if to_call else "Note saved to the inbox")
+        self.notify("Note saved to the call" if call is not None else "Note saved to the inbox")
         self.dismiss(True)
+
+    def on_failed(self, message: Failed) -> None:
+        if message.field:  # the text itself: say so under the field
+            self.query_one("#err-note", Static).update(visible(message.text))
+        else:  # locked/read-only database, full disk...
+            self.notify(escape(message.text), severity="error")
 
     def action_cancel(self) -> None:
         self.discard_draft()
@@ -201,7 +143,7 @@ class ConfirmDialog(ModalScreen[bool]):
     ]
 
     def __init__(self, message: str | Text, confirm_label: str = "Delete", *, cancel_label: str = "Cancel",
-                 variant: str = "error", focus_yes: bool = False, detail: str = "") -> None:
+                 variant: ButtonVariant = "error", focus_yes: bool = False, detail: str = "") -> None:
         """message: a plain string (shown literally) or a rich Text; detail: a muted
         paragraph under it; variant: the confirm button's and the border's colour."""
         super().__init__(classes=f"-{variant}")
@@ -214,7 +156,8 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            message = self.message if isinstance(self.message, Text) else visible(self.message, keep_newlines=True)
+            message = (self.message if isinstance(self.message, Text)
+                       else visible(self.message, keep_newlines=True))
             yield Static(message, markup=False, id="confirm-message")
             if self.detail:
                 yield Static(visible(self.detail, keep_newlines=True), markup=False, id="confirm-detail")

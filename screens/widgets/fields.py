@@ -19,7 +19,6 @@ from textual.widgets import Input, TextArea
 
 from fieldcoach.text import is_control, visible
 
-
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
@@ -31,11 +30,12 @@ def pasted_lines(text: str) -> list[str]:
 
 def _extra_typed(character: str | None) -> bool:
     """A typed character Textual would drop: not printable by Python's test, not a control."""
-    return bool(character) and not character.isprintable() and not any(map(is_control, character))
+    return (character is not None and character != "" and not character.isprintable()
+            and not any(map(is_control, character)))
 
 
 class TextInput(Input):
-    def check_consume_key(self, key: str, character: str | None) -> bool:
+    def check_consume_key(self, key: str, character: str | None = None) -> bool:
         return super().check_consume_key(key, character) or _extra_typed(character)
 
     async def _on_key(self, event: events.Key) -> None:
@@ -72,7 +72,7 @@ class TextInput(Input):
 
 
 class TextBox(TextArea):
-    def check_consume_key(self, key: str, character: str | None) -> bool:
+    def check_consume_key(self, key: str, character: str | None = None) -> bool:
         return super().check_consume_key(key, character) or (not self.read_only and _extra_typed(character))
 
     async def _on_key(self, event: events.Key) -> None:

@@ -1,4 +1,4 @@
-"""Column widths for tables that fill the width they are given (FitTable, screens.tables).
+"""Column widths for tables that fill the width they are given (FitTable, screens.widgets.tables).
 
 A DataTable sizes each column to its widest cell: on a wide terminal the table stops
 short and leaves the rest of the row empty; on a narrow one the last columns fall off

@@ -17,13 +17,12 @@ from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
 
+from fieldcoach.clock import local_tz, utcnow
+from fieldcoach.drafts import Drafts
+from fieldcoach.paths import drafts_dir
+from fieldcoach.store import Store
+from fieldcoach.text import visible
 from screens import WIDE
-
-from .clock import local_tz, utcnow
-from .drafts import Drafts
-from .paths import drafts_dir
-from .store import Store
-from .text import visible
 
 DARK_THEME, LIGHT_THEME = "textual-dark", "textual-light"
 
@@ -65,7 +64,7 @@ class ActionsProvider(Provider):
 
 class FieldcoachApp(App[None]):
     TITLE = "fieldcoach"
-    CSS_PATH = "app.tcss"
+    CSS_PATH = "app.tcss"  # beside this module
     COMMANDS = {ActionsProvider}
     ENABLE_COMMAND_PALETTE = True
     HORIZONTAL_BREAKPOINTS = [(WIDE, "wide")]  # screens lay out in two columns from WIDE up
@@ -103,13 +102,13 @@ class FieldcoachApp(App[None]):
         """The first screen, built in the app's own first layout pass: home, or, when a call
         is being observed, its note line at once (home is built when first asked for).
         Also opens the store and applies the saved theme."""
-        from .db import StoreError
+        from fieldcoach.db import StoreError
 
         observing: str | None = None
         try:
             # Two indexed reads on the connection the note line will use anyway (~1 ms).
-            from .lookups import settings
-            from .notes import active_call
+            from fieldcoach.lookups import settings
+            from fieldcoach.notes import active_call
 
             con = self.store.con()
             theme = settings(con).theme
@@ -215,7 +214,7 @@ class FieldcoachApp(App[None]):
         self.push_screen(PreCallScreen(rep_id=rep_id or None))
 
     def action_capture(self) -> None:
-        from screens.dialogs import CaptureDialog
+        from screens.widgets.dialogs import CaptureDialog
 
         self.push_screen(CaptureDialog())
 
@@ -240,7 +239,7 @@ class FieldcoachApp(App[None]):
 
     @work(thread=True, exit_on_error=False, group="theme")
     def _save_theme(self, theme: str) -> None:
-        from .services import update_settings
+        from fieldcoach.services import update_settings
 
         try:
             update_settings(self.store, theme=theme)
@@ -261,19 +260,43 @@ class FieldcoachApp(App[None]):
         else:
             self.action_show_help_panel()
 
-    def action_back(self) -> None:
+    async def action_back(self) -> None:
         from screens.home import HomeScreen
 
         if len(self.screen_stack) > 1 and not isinstance(self.screen, HomeScreen):
             self.pop_screen()
 
+    # Screens never import one another: they ask the App to open the next one.
+
+    def open_rep(self, rep_id: str) -> None:
+        """A rep's page: goal, expectations, sessions, trends, open next steps."""
+        from screens.reps import RepScreen
+
+        self.push_screen(RepScreen(rep_id))
+
+    def open_observation(self, call_id: str, *, replace: bool = False) -> None:
+        """The note line of a call; `replace` puts it in place of the current screen."""
+        from screens.observe import ObservationScreen
+
+        screen = ObservationScreen(call_id)
+        if replace:
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+
+    def open_feedback(self, call_id: str, *, replace: bool = False) -> None:
+        """The feedback script of a call (its recap once done)."""
+        from screens.feedback import FeedbackScreen
+
+        screen = FeedbackScreen(call_id)
+        if replace:
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+
     def open_call(self, call_id: str, status: str) -> None:
         """Resume a call where it stands: observe it, debrief it, or read its recap."""
         if status in ("planned", "observing"):
-            from screens.observe import ObservationScreen
-
-            self.push_screen(ObservationScreen(call_id))
+            self.open_observation(call_id)
         else:
-            from screens.feedback import FeedbackScreen
-
-            self.push_screen(FeedbackScreen(call_id))
+            self.open_feedback(call_id)
