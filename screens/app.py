@@ -6,9 +6,10 @@ bottom of the screen stack."""
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, tzinfo
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.markup import escape
 from textual import work
@@ -23,6 +24,9 @@ from fieldcoach.paths import drafts_dir
 from fieldcoach.store import Store
 from fieldcoach.text import visible
 from screens import WIDE
+
+if TYPE_CHECKING:
+    from fieldcoach.queries import GoalRow, RepDetail, RepRow, SkillRow
 
 DARK_THEME, LIGHT_THEME = "textual-dark", "textual-light"
 
@@ -270,9 +274,28 @@ class FieldcoachApp(App[None]):
 
     def open_rep(self, rep_id: str) -> None:
         """A rep's page: goal, expectations, sessions, trends, open next steps."""
-        from screens.reps import RepScreen
+        from screens.rep import RepScreen
 
         self.push_screen(RepScreen(rep_id))
+
+    def edit_rep(self, rep: RepRow | RepDetail | None = None) -> None:
+        """The rep form: add a rep (None), or edit one's name, role and territory."""
+        from screens.forms import RepForm
+
+        self.push_screen(RepForm(rep))
+
+    def agree_goal(self, rep_id: str, rep_name: str, goal: GoalRow | None,
+                   skills: Sequence[SkillRow]) -> None:
+        """The goal form: the shared goal's statement and one to three of `skills`."""
+        from screens.forms import GoalForm
+
+        self.push_screen(GoalForm(rep_id, rep_name, goal, skills))
+
+    def edit_expectations(self, rep_id: str, rep_name: str, items: Sequence[str]) -> None:
+        """The expectations form: what the rep prepares before every call."""
+        from screens.forms import ExpectationsForm
+
+        self.push_screen(ExpectationsForm(rep_id, rep_name, items))
 
     def open_observation(self, call_id: str, *, replace: bool = False) -> None:
         """The note line of a call; `replace` puts it in place of the current screen."""

@@ -141,7 +141,7 @@ async def test_rep_page_shows_history_trends_and_steps(store, db_path):
     app = make_app(db_path)
     async with app.run_test(size=(120, 50)) as pilot:
         await open_reps(app, pilot)
-        app.push_screen(__import__("screens.reps", fromlist=["RepScreen"]).RepScreen(detail.id))
+        app.open_rep(detail.id)
         await settle(app, pilot)
         text = screen_text(app.screen)
         top = detail.sessions[0]
