@@ -33,8 +33,8 @@ if TYPE_CHECKING:
 CADENCE_GAP_DAYS = 14  # a gap longer than two weeks between sessions is called out
 STEP_COLS = (Col("Due", "due"), Col("Who", "who"), Col("Next step", "step", flex=True, min=12))
 
-PAGE = "the rep"   # the page's load
-STEP = "the step"  # marking a step done or deleting it
+PAGE = "the rep's page"  # the page's load
+STEP = "the step"        # marking a step done or deleting it
 
 
 @dataclass(frozen=True)
@@ -223,8 +223,7 @@ class RepScreen(BaseScreen[None]):
             sess.append("\n")
         sess.rstrip()
         self.query_one("#rep-sessions", Static).update(
-            sess if d.sessions else Text("No coaching sessions yet. Press n to plan one.",
-                                                  style="dim"))
+            sess if d.sessions else Text("No coaching sessions yet. Press n to plan one.", style="dim"))
 
     # --- actions -----------------------------------------------------------------------------
 

@@ -6,7 +6,8 @@ from datetime import timedelta
 
 from fieldcoach import queries, services
 from fieldcoach.demo import write_demo
-from tests.helpers import FIXED, make_app, screen_text, settle
+from screens.base import Failed, Loaded
+from tests.helpers import FIXED, make_app, notifications, screen_text, settle
 
 
 async def open_reps(app, pilot) -> None:
@@ -195,3 +196,113 @@ async def test_rep_form_draft_survives_and_is_restored(store, db_path):
         await pilot.press("a")
         await pilot.pause()
         assert app2.screen.query_one("#name").value == "Sofia"
+
+
+# --- results arrive as messages -------------------------------------------------------------
+
+def results(seen: list, what: str, kind: type = Loaded) -> list:
+    """The Loaded (or Failed) messages named `what` the app saw, each once (a message
+    bubbling from the screen to the app is seen at both)."""
+    found: dict[int, object] = {}
+    for m in seen:
+        if isinstance(m, kind) and m.what == what:
+            found[id(m)] = m
+    return list(found.values())
+
+
+async def test_roster_load_and_a_refused_removal_arrive_as_messages(store, db_path):
+    rep = services.add_rep(store, "Nadia Haddad")
+    seen: list = []
+    app = make_app(db_path)
+    async with app.run_test(size=(100, 30), message_hook=seen.append) as pilot:
+        await open_reps(app, pilot)
+        [loaded] = results(seen, "the roster")
+        assert [r.name for r in loaded.value] == ["Nadia Haddad"]
+        services.delete_rep(store, rep)       # another process removes her meanwhile
+        await pilot.press("delete")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(app, pilot)
+        [failed] = results(seen, "the removal", Failed)
+        assert (failed.field, failed.text) == ("rep", "That rep no longer exists.")
+        assert "That rep no longer exists." in notifications(app)
+        assert results(seen, "the removal") == []
+
+
+async def test_rep_page_load_and_a_refused_step_arrive_as_messages(store, db_path):
+    rep = services.add_rep(store, "Mei Chen")
+    step = services.add_next_step(store, rep_id=rep, action="Send the pilot plan",
+                                  due_at=FIXED + timedelta(days=3))
+    seen: list = []
+    app = make_app(db_path)
+    async with app.run_test(size=(100, 40), message_hook=seen.append) as pilot:
+        await settle(app, pilot)
+        app.open_rep(rep)
+        await settle(app, pilot)
+        [loaded] = results(seen, "the rep's page")
+        assert loaded.value.detail.name == "Mei Chen" and loaded.value.skills
+        assert "Send the pilot plan" in screen_text(app.screen)
+        services.delete_step(store, step)     # gone behind the page's back
+        app.screen.query_one("#rep-steps").focus()
+        await pilot.press("d")
+        await settle(app, pilot)
+        [failed] = results(seen, "the step", Failed)
+        assert failed.field == "step" and "no longer exists" in failed.text
+        assert failed.text in notifications(app)
+        assert type(app.screen).__name__ == "RepScreen"
+
+
+async def test_each_form_save_and_refusal_arrive_as_messages(store, db_path):
+    rep = services.add_rep(store, "Tom Becker")
+    seen: list = []
+    app = make_app(db_path)
+    async with app.run_test(size=(100, 40), message_hook=seen.append) as pilot:
+        await settle(app, pilot)
+        app.open_rep(rep)
+        await settle(app, pilot)
+
+        await pilot.press("e")                # the rep form
+        await settle(app, pilot)
+        assert type(app.screen).__name__ == "RepForm"
+        assert results(seen, "the ORM")       # warmed while the user types
+        app.screen.query_one("#name").value = " "
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        [failed] = results(seen, "the rep", Failed)
+        assert failed.field == "name"
+        assert "Name is required." in str(app.screen.query_one("#err-name").render())
+        app.screen.query_one("#name").value = "Tom Becker-Ward"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert len(results(seen, "the rep")) == 1
+        assert type(app.screen).__name__ == "RepScreen"
+        assert "Saved Tom Becker-Ward." in notifications(app)
+
+        await pilot.press("g")                # the goal form
+        await settle(app, pilot)
+        app.screen.query_one("#statement").value = "x" * 201
+        await pilot.press("tab", "space", "ctrl+s")
+        await settle(app, pilot)
+        [failed] = results(seen, "the goal", Failed)
+        assert failed.field == "statement"
+        assert "Keep it under 200 characters" in str(app.screen.query_one("#err-statement").render())
+        app.screen.query_one("#statement").value = "Ask before telling"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert len(results(seen, "the goal")) == 1
+        assert queries.goal_for(store.con(), rep).statement == "Ask before telling"
+
+        await pilot.press("x")                # the expectations form
+        await settle(app, pilot)
+        app.screen.query_one("#items").text = "Research the account\n" + "y" * 501
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        [failed] = results(seen, "the expectations", Failed)
+        assert failed.field == "expectations"
+        assert "Keep it under 500 characters" in str(app.screen.query_one("#err-expectations").render())
+        app.screen.query_one("#items").text = "Research the account"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert len(results(seen, "the expectations")) == 1
+        assert [e.text for e in queries.expectations(store.con(), rep)] == ["Research the account"]
+        assert type(app.screen).__name__ == "RepScreen"
