@@ -46,16 +46,17 @@ class Failed(Message):
         self.field = field
 
 
-def describe_failure(what: str, exc: BaseException) -> tuple[str, str]:
+def describe_failure(what: str, exc: BaseException, *, reading: bool = False) -> tuple[str, str]:
     """(one line, field) for an exception from blocking work: a user's error as it
-    explains itself, a database problem as its plain sentence, anything else named."""
+    explains itself, a database problem as its plain sentence ("could not be read" for a
+    read, "was not saved" for a write), anything else named."""
     from fieldcoach.db import friendly_error
 
     if isinstance(exc, FieldError):
         return exc.message, exc.field
     if isinstance(exc, (CoachingError, StoreError)):
         return str(exc), ""
-    friendly = friendly_error(exc, what)
+    friendly = friendly_error(exc, what, reading=reading)
     if friendly is not None:
         return str(friendly), ""
     return f"{what[:1].upper()}{what[1:]} failed: {exc}", ""
@@ -75,12 +76,13 @@ class WorkRunner:
         Failed(what, ...) to this screen. `exclusive` cancels a previous run of the same
         `what` (a newer load supersedes an older one)."""
         target: Any = self
+        reading = fn == self.fc.store.read  # a read failing says "could not be read"
 
         def job() -> None:
             try:
                 value = fn(*args, **kwargs)
             except Exception as exc:  # every failure becomes a message, never an app crash
-                text, field = describe_failure(what, exc)
+                text, field = describe_failure(what, exc, reading=reading)
                 target.post_message(Failed(what, exc, text, field))
             else:
                 target.post_message(Loaded(what, value))

@@ -1,0 +1,26 @@
+"""What a failed piece of blocking work says, before any screen shows it."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from fieldcoach.errors import FieldError, StoreError
+from screens.base import describe_failure
+
+
+def test_a_field_error_names_its_field():
+    assert describe_failure("the rep", FieldError("name", "Name is required.")) == ("Name is required.", "name")
+
+
+def test_a_locked_database_reads_as_such_for_a_read_and_a_write():
+    locked = sqlite3.OperationalError("database is locked")
+    read, field = describe_failure("the roster", locked, reading=True)
+    assert "busy" in read and "could not be read" in read and field == ""
+    saved, _ = describe_failure("the rep", locked)
+    assert "was not saved" in saved
+
+
+def test_a_store_error_is_its_own_sentence_and_anything_else_is_named():
+    assert describe_failure("the rep", StoreError("The disk is full.")) == ("The disk is full.", "")
+    text, _ = describe_failure("the recap", RuntimeError("boom"))
+    assert text == "The recap failed: boom"
