@@ -48,8 +48,9 @@ def seed_fixed(store: Store) -> None:
         for i, (sid, name) in enumerate(((SK1, "Discovery"), (SK2, "Handling objections"))):
             con.execute("INSERT INTO skill (id, created_at, updated_at, name, description, position) "
                         "VALUES (?,?,?,?,?,?)", (sid, ts(8), ts(8), name, "", i))
-        con.execute("INSERT INTO rep (id, created_at, updated_at, name, role, territory) VALUES (?,?,?,?,?,?)",
-                    (REP, ts(8), ts(8), "Zoë Dubois", "Account Executive", "Home Counties"))
+        con.execute("INSERT INTO rep (id, created_at, updated_at, name, role, territory, manager_id) "
+                    "VALUES (?,?,?,?,?,?,?)", (REP, ts(8), ts(8), "Zoë Dubois", "Account Executive",
+                                               "Home Counties", MID))
         con.execute("INSERT INTO goal (id, created_at, updated_at, rep_id, statement, skill_ids) "
                     "VALUES (?,?,?,?,?,?)", (GOAL, ts(8), ts(8, 5), REP, "Ask before telling", json.dumps([SK1])))
         con.execute("INSERT INTO expectation (id, created_at, updated_at, rep_id, text, position) "
@@ -57,11 +58,12 @@ def seed_fixed(store: Store) -> None:
         con.execute(
             "INSERT INTO call (id, created_at, updated_at, rep_id, account, contact, kind, status, "
             "scheduled_at, started_at, ended_at, feedback_started_at, feedback_ended_at, objective, "
-            "advance_min, advance_stretch, prep_answers, skill_ids) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "advance_min, advance_stretch, prep_answers, skill_ids, manager_id) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (CALL, ts(9), ts(11), REP, "Kestrel Insurance", "Mark Ellis (CFO)", "coaching", "done", ts(10),
              ts(10), ts(10, 45), ts(10, 50), ts(11), "Handle the pricing concern", "Second meeting",
              "Pilot agreed", json.dumps([{"text": "Research the account", "answer": "yes"}]),
-             json.dumps([SK1, SK2])))
+             json.dumps([SK1, SK2]), MID))
         rows = [(N1, ts(10, 5), "opened with a clear agenda", "strength", SK1, 0, None),
                 (N2, ts(10, 12, 30, 250), "[bold]talked over[/] the buyer — twice", "improve", SK2, 0, None),
                 (N3, ts(10, 20), "private: seems tired", "plain", None, 1, None),

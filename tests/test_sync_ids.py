@@ -142,7 +142,10 @@ def test_export_refuses_a_call_whose_id_is_not_a_uuid(case, fixed_store, tmp_pat
 def test_export_refuses_a_manager_id_that_is_not_a_uuid(fixed_store, tmp_path, capsys):
     con = fixed_store.con()
     with transaction(con):
+        con.execute("PRAGMA defer_foreign_keys = ON")  # its reps and calls follow it
         con.execute("UPDATE manager SET id = '../../escaped'")
+        con.execute("UPDATE rep SET manager_id = '../../escaped'")
+        con.execute("UPDATE call SET manager_id = '../../escaped'")
     root = tmp_path / "team"
     rc = main(["--db", str(fixed_store.path), "export", "--store", str(root / "x" / "store")])
     err = capsys.readouterr().err

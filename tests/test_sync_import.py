@@ -135,17 +135,15 @@ def test_tombstone_import_deletes_locally_and_keeps_private_flag(fixed_store, ex
     assert con.execute("SELECT private FROM note WHERE id = ?", (N3,)).fetchone()[0] == 1
 
 
-def test_import_of_a_teammates_call_creates_its_rep_and_the_next_export_carries_it(tmp_path, fixed_store, exported):
-    other = Store(tmp_path / "other.db")
+def test_import_of_one_call_file_creates_its_rep_and_the_next_export_carries_it(tmp_path, fixed_store, exported):
+    other = Store(tmp_path / "other.db")  # the manager's second laptop, before anything else
     other.open()
-    from fieldcoach.services import bootstrap
-
-    bootstrap(other, manager_name="Sam")
     r = commands.run_import(other, [call_file(exported)])  # just one call file, no reps.json
-    assert r.inserted["call"] == 1 and r.adopted_manager is None
-    assert other.con().execute("SELECT name FROM rep WHERE id = ?", (REP,)).fetchone()[0] == "Zoë Dubois"
-    out = commands.run_export(other, tmp_path / "sam")
-    assert any(CALL in p for p in out.written)
+    assert r.inserted["call"] == 1 and r.adopted_manager == MID
+    assert tuple(other.con().execute("SELECT name, manager_id FROM rep WHERE id = ?", (REP,)).fetchone()) == (
+        "Zoë Dubois", MID)
+    out = commands.run_export(other, tmp_path / "again")
+    assert f"{MID}/calls/{CALL}.json" in out.written
 
 
 OLD_CALL = "00000000-0000-4000-8000-00000000001d"

@@ -58,6 +58,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 # Columns that never leave the laptop as fields of a record.
 LOCAL_ONLY: dict[str, tuple[str, ...]] = {
+    # the manager is the store folder a document sits in (import sets it again)
+    "rep": ("manager_id",),
+    "call": ("manager_id",),
     # the call a record belongs to is the document it sits in (import sets it again)
     "note": ("call_id", "private"),  # private notes are not exported at all
     "debrief_answer": ("call_id",),
