@@ -173,6 +173,9 @@ class Note(Record, table=True):
     kind: str = "plain"
     skill_id: str | None = None
     private: bool = False
+    # Has been in the team store (exported, or imported from it): made private, it leaves
+    # as a retraction (schema_sql.V5). Local only.
+    shared: bool = False
 
 
 class ScriptQuestion(Record, table=True):

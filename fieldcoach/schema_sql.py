@@ -188,6 +188,19 @@ CREATE INDEX ix_call_manager_status ON call(manager_id, status, scheduled_at);
 CREATE INDEX ix_call_manager_updated ON call(manager_id, updated_at, id);
 """
 
+# A note that has been in the team store (exported from here, or imported from it) and is
+# made private later is retracted: the next export carries it as an id-only tombstone
+# (PRODUCT.md section 5). A note private from the start never leaves at all, not even as
+# a tombstone: its id and timing would tell the team that the manager wrote something
+# private about the rep. In a file that has exported before, every call note may be in
+# the store already (private ones too: made private after an export that carried them),
+# so they count as shared.
+V5 = """
+ALTER TABLE note ADD COLUMN shared INTEGER NOT NULL DEFAULT 0;
+UPDATE note SET shared = 1
+WHERE call_id IS NOT NULL AND EXISTS (SELECT 1 FROM sync_state WHERE key LIKE 'export:%');
+"""
+
 # Index i holds the step that takes a file from version i to version i + 1.
-STEPS: list[str] = [V1, V2, V3, V4]
+STEPS: list[str] = [V1, V2, V3, V4, V5]
 SCHEMA_VERSION = len(STEPS)

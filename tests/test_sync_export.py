@@ -195,8 +195,8 @@ def test_cursor_does_not_skip_calls_sharing_the_same_stamp(fixed_store, tmp_path
     twins = ("00000000-0000-4000-8000-000000000000", "ffffffff-0000-4000-8000-000000000000")
     with transaction(con):
         for cid in twins:
-            con.execute("INSERT INTO call (id, created_at, updated_at, rep_id) VALUES (?,?,?,?)",
-                        (cid, ts(12), ts(12), REP))
+            con.execute("INSERT INTO call (id, created_at, updated_at, rep_id, manager_id) VALUES (?,?,?,?,?)",
+                        (cid, ts(12), ts(12), REP, MID))
     monkeypatch.setattr(export_mod, "BATCH", 1)
 
     class Stop(Exception):
@@ -221,8 +221,12 @@ def test_making_a_note_private_removes_it_from_the_store(fixed_store, tmp_path):
     notes.set_private(fixed_store.con(), N1, True)
     r = export(fixed_store, folder)
     assert f"{MID}/calls/{CALL}.json" in r.written
-    doc = json.loads((folder / MID / "calls" / f"{CALL}.json").read_text("utf-8"))
-    assert [n["id"] for n in doc["notes"]] == [N2, N4]
+    raw = (folder / MID / "calls" / f"{CALL}.json").read_text("utf-8")
+    doc = json.loads(raw)
+    # it had been shared: it leaves as an id-only retraction (tests/test_retraction.py)
+    assert [n["id"] for n in doc["notes"]] == [N2, N4, N1]
+    assert set(doc["notes"][-1]) == {"id", "deleted_at"}
+    assert "opened with a clear agenda" not in raw
 
 
 def test_deleted_call_exports_as_tombstone(demo_store, tmp_path):

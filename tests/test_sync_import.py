@@ -160,8 +160,8 @@ def test_import_rewinds_the_export_cursor_for_older_records(fixed_store, exporte
     s3.open()
     seed_fixed(s3)
     with transaction(s3.con()):
-        s3.con().execute("INSERT INTO call (id, created_at, updated_at, rep_id) VALUES "
-                         "(?, ?, ?, ?)", (OLD_CALL, ts(1), ts(1), REP))
+        s3.con().execute("INSERT INTO call (id, created_at, updated_at, rep_id, manager_id) VALUES "
+                         "(?, ?, ?, ?, ?)", (OLD_CALL, ts(1), ts(1), REP, MID))
     export(s3, tmp_path / "s3store")
     commands.run_import(s2, [tmp_path / "s3store"])
     r = export(s2, tmp_path / "s2store")
@@ -219,11 +219,12 @@ def _load(store: Store, data, shift: timedelta = timedelta(0), suffix: str = "")
         con.execute("INSERT OR IGNORE INTO manager (id, created_at, updated_at, name) VALUES (?,?,?,?)",
                     (MID, ts(1), ts(1), "Alex"))
         for rid, at, name in reps:
-            con.execute("INSERT INTO rep (id, created_at, updated_at, name) VALUES (?,?,?,?)",
-                        (rid, at, sh(at), name + suffix))
+            con.execute("INSERT INTO rep (id, created_at, updated_at, name, manager_id) VALUES (?,?,?,?,?)",
+                        (rid, at, sh(at), name + suffix, MID))
         for cid, at, rid, account, kind, deleted in calls:
-            con.execute("INSERT INTO call (id, created_at, updated_at, deleted_at, rep_id, account, kind) "
-                        "VALUES (?,?,?,?,?,?,?)", (cid, at, sh(at), sh(deleted), rid, account + suffix, kind))
+            con.execute("INSERT INTO call (id, created_at, updated_at, deleted_at, rep_id, account, kind, "
+                        "manager_id) VALUES (?,?,?,?,?,?,?,?)",
+                        (cid, at, sh(at), sh(deleted), rid, account + suffix, kind, MID))
         for nid, at, cid, text, kind, private, deleted in notes:
             con.execute("INSERT INTO note (id, created_at, updated_at, deleted_at, call_id, taken_at, text, kind, "
                         "private) VALUES (?,?,?,?,?,?,?,?,?)",

@@ -36,9 +36,11 @@ _SCHEMA_RE = re.compile(r"^fieldcoach/(\d+)$")
 TABLE_ORDER = ("skill", "rep", "goal", "expectation", "call", "note", "debrief_answer", "rating",
                "next_step")
 # A record's call is the document it sits in: import writes it back into the row.
-# Likewise a rep's and a call's manager is the one the document names.
-EXTRA_COLUMNS = {t: tuple(c for c in ("manager_id", "call_id") if c in cols)
-                 for t, cols in LOCAL_ONLY.items() if {"manager_id", "call_id"} & set(cols)}
+# Likewise a rep's and a call's manager is the one the document names, and a note that
+# came from the store has been shared (it is retracted if made private here).
+_IMPLIED = ("manager_id", "call_id", "shared")
+EXTRA_COLUMNS = {t: tuple(c for c in _IMPLIED if c in cols)
+                 for t, cols in LOCAL_ONLY.items() if set(_IMPLIED) & set(cols)}
 
 
 @dataclass
@@ -48,6 +50,7 @@ class ImportResult:
     updated: dict[str, int] = field(default_factory=dict)
     kept_local: int = 0
     deleted: int = 0          # tombstones applied (records that became deleted here)
+    retracted: int = 0        # notes retracted by their author: text removed here
     adopted_manager: str | None = None
 
     @property
@@ -113,7 +116,7 @@ def load_document(path: Path) -> Any:
     """Parse and validate one file; raises ImportRefused with the file and the field."""
     from pydantic import ValidationError
 
-    from .models import DOCUMENT
+    from .models import DOCUMENT, UNION_TAGS
 
     try:
         data = path.read_bytes()
@@ -138,6 +141,7 @@ def load_document(path: Path) -> Any:
         loc = list(err["loc"])
         if loc and loc[0] == obj.get("type"):
             loc = loc[1:]  # the discriminator tag pydantic puts first
+        loc = [x for x in loc if x not in UNION_TAGS]
         msg = err["msg"]
         if err["type"] == "extra_forbidden":
             msg = "unknown field"
@@ -164,15 +168,25 @@ def _row(table: str, rec: Any, extra: dict[str, Any]) -> dict[str, Any]:
     return d
 
 
-def _flatten(docs: list[Any]) -> tuple[dict[str, dict[str, Row]], dict[str, str], dict[str, str]]:
+Retractions = dict[str, tuple[str, str]]  # note id: (call id, when it was retracted)
+
+
+def _flatten(docs: list[Any]) -> tuple[dict[str, dict[str, Row]], dict[str, str], dict[str, str],
+                                       Retractions]:
     """Records per table by id (within the import: newer wins, a tie is settled by content),
     names of the reps the call documents mention, the managers named (id: name, the name
-    empty unless a manifest gave it)."""
-    from .models import Bundle, CallDocument, Manifest, RepsDocument
+    empty unless a manifest gave it), the notes retracted."""
+    from .models import Bundle, CallDocument, Manifest, RepsDocument, RetractedNote
 
     tables: dict[str, dict[str, Row]] = {t: {} for t in TABLE_ORDER}
     rep_names: dict[str, str] = {}
     managers: dict[str, str] = {}
+    retractions: Retractions = {}
+
+    def retract(rec: RetractedNote, call_id: str) -> None:
+        stamp = to_db(rec.deleted_at)
+        if rec.id not in retractions or stamp > retractions[rec.id][1]:
+            retractions[rec.id] = (call_id, stamp)
 
     def put(table: str, row: Row) -> None:
         cur = tables[table].get(row["id"])
@@ -184,8 +198,13 @@ def _flatten(docs: list[Any]) -> tuple[dict[str, dict[str, Row]], dict[str, str]
         rep_names.setdefault(d.rep.id, d.rep.name)
         put("call", _row("call", d.call, {"manager_id": d.manager_id}))
         extra = {"call_id": d.call.id}
-        for key, table in (("notes", "note"), ("debrief_answers", "debrief_answer"),
-                           ("ratings", "rating"), ("next_steps", "next_step")):
+        for rec in d.notes:
+            if isinstance(rec, RetractedNote):
+                retract(rec, d.call.id)
+            else:
+                put("note", _row("note", rec, {**extra, "shared": 1}))
+        for key, table in (("debrief_answers", "debrief_answer"), ("ratings", "rating"),
+                           ("next_steps", "next_step")):
             for rec in getattr(d, key):
                 put(table, _row(table, rec, extra))
 
@@ -210,7 +229,7 @@ def _flatten(docs: list[Any]) -> tuple[dict[str, dict[str, Row]], dict[str, str]
             reps_doc(d)
         elif isinstance(d, Manifest):
             managers[d.manager_id] = managers.get(d.manager_id) or d.manager_name
-    return tables, rep_names, managers
+    return tables, rep_names, managers, retractions
 
 
 def _rank(row: Row) -> tuple[str, str]:
@@ -220,13 +239,22 @@ def _rank(row: Row) -> tuple[str, str]:
 def _upsert_sql(table: str) -> tuple[str, tuple[str, ...]]:
     cols = COLUMNS[table] + EXTRA_COLUMNS.get(table, ())
     sets = ", ".join(f"{c} = excluded.{c}" for c in cols if c != "id")
+    where = f"excluded.updated_at > {table}.updated_at"
+    if table == "note":  # copies in the store are never private (a retracted one comes back)
+        sets += ", private = 0"
+        where += f" AND NOT ({table}.private AND {table}.deleted_at IS NULL)"
     sql = (f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) "
-           f"ON CONFLICT(id) DO UPDATE SET {sets} WHERE excluded.updated_at > {table}.updated_at")
+           f"ON CONFLICT(id) DO UPDATE SET {sets} WHERE {where}")
     return sql, cols
 
 
+# A note private here (the author's own) is never overwritten by a copy from the store,
+# however new: it ranks above any stamp. A retracted copy (private, deleted) may come back.
+_LOCAL_STAMP = {"note": "CASE WHEN private AND deleted_at IS NULL THEN '9' ELSE updated_at END"}
+
+
 def merge(con: sqlite3.Connection, docs: list[Any], *, now: datetime | None = None) -> ImportResult:
-    tables, rep_names, managers = _flatten(docs)
+    tables, rep_names, managers, retractions = _flatten(docs)
     result = ImportResult(files=len(docs))
     applied_min: str | None = None
     with transaction(con):
@@ -246,7 +274,8 @@ def merge(con: sqlite3.Connection, docs: list[Any], *, now: datetime | None = No
                 continue
             ids = json.dumps(list(rows))
             local = dict(con.execute(
-                f"SELECT id, updated_at FROM {table} WHERE id IN (SELECT value FROM json_each(?))", (ids,)))
+                f"SELECT id, {_LOCAL_STAMP.get(table, 'updated_at')} FROM {table} "
+                "WHERE id IN (SELECT value FROM json_each(?))", (ids,)))
             sql, cols = _upsert_sql(table)
             todo = []
             ins = upd = 0
@@ -269,9 +298,40 @@ def merge(con: sqlite3.Connection, docs: list[Any], *, now: datetime | None = No
                 result.inserted[table] = ins
             if upd:
                 result.updated[table] = upd
+        result.retracted = apply_retractions(con, retractions)
+        if result.retracted:
+            applied_min = min(applied_min or "9", *(stamp for _, stamp in retractions.values()))
         if applied_min is not None:
             _rewind_export_cursors(con, applied_min)
     return result
+
+
+def apply_retractions(con: sqlite3.Connection, retractions: Retractions) -> int:
+    """Remove the text of notes their author made private after sharing them (PRODUCT.md
+    section 5): wherever such a note arrived, it becomes an empty, deleted, private note, so
+    a re-export from here carries the same id-only retraction. A note that is private here
+    is the author's own and keeps its text. A retraction for a note never seen here leaves
+    the same empty note, so every copy of the call reads alike. Retraction wins over any
+    copy of the note, whatever its stamp: it is the author taking the words back.
+    Returns the number of notes whose text was removed here."""
+    if not retractions:
+        return 0
+    rows = [(nid, cid, stamp) for nid, (cid, stamp) in sorted(retractions.items())]
+    con.executemany(
+        "INSERT INTO note (id, call_id, created_at, updated_at, deleted_at, taken_at, text, private, shared) "
+        "VALUES (?1, ?2, ?3, ?3, ?3, ?3, '', 1, 1) ON CONFLICT(id) DO NOTHING", rows)
+    # Removed, not hidden: secure_delete zeroes the old text in the page (without it the
+    # words stay in the file's free space until the page is reused).
+    secure = con.execute("PRAGMA secure_delete").fetchone()[0]
+    con.execute("PRAGMA secure_delete = 1")
+    try:
+        cur = con.executemany(
+            "UPDATE note SET text = '', private = 1, shared = 1, deleted_at = ?2, "
+            "updated_at = max(updated_at, ?2) WHERE id = ?1 AND private = 0",
+            [(nid, stamp) for nid, _, stamp in rows])
+    finally:
+        con.execute(f"PRAGMA secure_delete = {int(secure)}")
+    return cur.rowcount
 
 
 def _named(manager_id: str, name: str) -> str:
