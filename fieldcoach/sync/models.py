@@ -108,7 +108,7 @@ class RetractedNote(_Strict):
 def _note_kind(value: Any) -> str:
     """A retraction holds nothing but its id and stamp; anything more is read as a note
     (so a note missing a field is reported as such)."""
-    keys = set(value) if isinstance(value, dict) else set(vars(value)) if hasattr(value, "__dict__") else set()
+    keys = set(value) if isinstance(value, dict) else set(getattr(value, "model_fields_set", ()))
     return "retracted" if keys and keys <= {"id", "deleted_at"} else "note"
 
 
