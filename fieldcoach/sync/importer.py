@@ -36,7 +36,11 @@ _SCHEMA_RE = re.compile(r"^fieldcoach/(\d+)$")
 TABLE_ORDER = ("skill", "rep", "goal", "expectation", "call", "note", "debrief_answer", "rating",
                "next_step")
 # A record's call is the document it sits in: import writes it back into the row.
-EXTRA_COLUMNS = {t: ("call_id",) for t, cols in LOCAL_ONLY.items() if "call_id" in cols}
+# Likewise a rep's and a call's manager is the one the document names, and a note that
+# came from the store has been shared (it is retracted if made private here).
+_IMPLIED = ("manager_id", "call_id", "shared")
+EXTRA_COLUMNS = {t: tuple(c for c in _IMPLIED if c in cols)
+                 for t, cols in LOCAL_ONLY.items() if set(_IMPLIED) & set(cols)}
 
 
 @dataclass
@@ -46,6 +50,7 @@ class ImportResult:
     updated: dict[str, int] = field(default_factory=dict)
     kept_local: int = 0
     deleted: int = 0          # tombstones applied (records that became deleted here)
+    retracted: int = 0        # notes retracted by their author: text removed here
     adopted_manager: str | None = None
 
     @property
@@ -111,7 +116,7 @@ def load_document(path: Path) -> Any:
     """Parse and validate one file; raises ImportRefused with the file and the field."""
     from pydantic import ValidationError
 
-    from .models import DOCUMENT
+    from .models import DOCUMENT, UNION_TAGS
 
     try:
         data = path.read_bytes()
@@ -136,6 +141,7 @@ def load_document(path: Path) -> Any:
         loc = list(err["loc"])
         if loc and loc[0] == obj.get("type"):
             loc = loc[1:]  # the discriminator tag pydantic puts first
+        loc = [x for x in loc if x not in UNION_TAGS]
         msg = err["msg"]
         if err["type"] == "extra_forbidden":
             msg = "unknown field"
@@ -162,15 +168,25 @@ def _row(table: str, rec: Any, extra: dict[str, Any]) -> dict[str, Any]:
     return d
 
 
-def _flatten(docs: list[Any]) -> tuple[dict[str, dict[str, Row]], dict[str, str], set[str], str]:
+Retractions = dict[str, tuple[str, str]]  # note id: (call id, when it was retracted)
+
+
+def _flatten(docs: list[Any]) -> tuple[dict[str, dict[str, Row]], dict[str, str], dict[str, str],
+                                       Retractions]:
     """Records per table by id (within the import: newer wins, a tie is settled by content),
-    names of the reps the call documents mention, manager ids, a manager name."""
-    from .models import Bundle, CallDocument, Manifest, RepsDocument
+    names of the reps the call documents mention, the managers named (id: name, the name
+    empty unless a manifest gave it), the notes retracted."""
+    from .models import Bundle, CallDocument, Manifest, RepsDocument, RetractedNote
 
     tables: dict[str, dict[str, Row]] = {t: {} for t in TABLE_ORDER}
     rep_names: dict[str, str] = {}
-    managers: set[str] = set()
-    manager_name = ""
+    managers: dict[str, str] = {}
+    retractions: Retractions = {}
+
+    def retract(rec: RetractedNote, call_id: str) -> None:
+        stamp = to_db(rec.deleted_at)
+        if rec.id not in retractions or stamp > retractions[rec.id][1]:
+            retractions[rec.id] = (call_id, stamp)
 
     def put(table: str, row: Row) -> None:
         cur = tables[table].get(row["id"])
@@ -178,28 +194,32 @@ def _flatten(docs: list[Any]) -> tuple[dict[str, dict[str, Row]], dict[str, str]
             tables[table][row["id"]] = row
 
     def call_doc(d: CallDocument) -> None:
-        managers.add(d.manager_id)
+        managers.setdefault(d.manager_id, "")
         rep_names.setdefault(d.rep.id, d.rep.name)
-        put("call", _row("call", d.call, {}))
+        put("call", _row("call", d.call, {"manager_id": d.manager_id}))
         extra = {"call_id": d.call.id}
-        for key, table in (("notes", "note"), ("debrief_answers", "debrief_answer"),
-                           ("ratings", "rating"), ("next_steps", "next_step")):
+        for rec in d.notes:
+            if isinstance(rec, RetractedNote):
+                retract(rec, d.call.id)
+            else:
+                put("note", _row("note", rec, {**extra, "shared": 1}))
+        for key, table in (("debrief_answers", "debrief_answer"), ("ratings", "rating"),
+                           ("next_steps", "next_step")):
             for rec in getattr(d, key):
                 put(table, _row(table, rec, extra))
 
     def reps_doc(d: RepsDocument) -> None:
-        managers.add(d.manager_id)
+        managers.setdefault(d.manager_id, "")
         for key, table in (("reps", "rep"), ("goals", "goal"), ("expectations", "expectation"),
                            ("skills", "skill")):
             for rec in getattr(d, key):
-                put(table, _row(table, rec, {}))
+                put(table, _row(table, rec, {"manager_id": d.manager_id} if table == "rep" else {}))
         for rec in d.next_steps:
             put("next_step", _row("next_step", rec, {"call_id": None}))
 
     for d in docs:
         if isinstance(d, Bundle):
-            managers.add(d.manifest.manager_id)
-            manager_name = manager_name or d.manifest.manager_name
+            managers[d.manifest.manager_id] = managers.get(d.manifest.manager_id) or d.manifest.manager_name
             reps_doc(d.reps)
             for c in d.calls:
                 call_doc(c)
@@ -208,9 +228,8 @@ def _flatten(docs: list[Any]) -> tuple[dict[str, dict[str, Row]], dict[str, str]
         elif isinstance(d, RepsDocument):
             reps_doc(d)
         elif isinstance(d, Manifest):
-            managers.add(d.manager_id)
-            manager_name = manager_name or d.manager_name
-    return tables, rep_names, managers, manager_name
+            managers[d.manager_id] = managers.get(d.manager_id) or d.manager_name
+    return tables, rep_names, managers, retractions
 
 
 def _rank(row: Row) -> tuple[str, str]:
@@ -220,30 +239,43 @@ def _rank(row: Row) -> tuple[str, str]:
 def _upsert_sql(table: str) -> tuple[str, tuple[str, ...]]:
     cols = COLUMNS[table] + EXTRA_COLUMNS.get(table, ())
     sets = ", ".join(f"{c} = excluded.{c}" for c in cols if c != "id")
+    where = f"excluded.updated_at > {table}.updated_at"
+    if table == "note":  # copies in the store are never private (a retracted one comes back)
+        sets += ", private = 0"
+        where += f" AND NOT ({table}.private AND {table}.deleted_at IS NULL)"
     sql = (f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) "
-           f"ON CONFLICT(id) DO UPDATE SET {sets} WHERE excluded.updated_at > {table}.updated_at")
+           f"ON CONFLICT(id) DO UPDATE SET {sets} WHERE {where}")
     return sql, cols
 
 
+# A note private here (the author's own) is never overwritten by a copy from the store,
+# however new: it ranks above any stamp. A retracted copy (private, deleted) may come back.
+_LOCAL_STAMP = {"note": "CASE WHEN private AND deleted_at IS NULL THEN '9' ELSE updated_at END"}
+
+
 def merge(con: sqlite3.Connection, docs: list[Any], *, now: datetime | None = None) -> ImportResult:
-    tables, rep_names, managers, manager_name = _flatten(docs)
+    tables, rep_names, managers, retractions = _flatten(docs)
     result = ImportResult(files=len(docs))
     applied_min: str | None = None
     with transaction(con):
-        if len(managers) == 1 and _unclaimed(con, next(iter(managers))):
+        owner = check_owner(con, managers)
+        if owner is None:
+            return result
+        mid, adopt = owner
+        if adopt:
             # A new laptop of the same manager: take over the identity that names the folder.
-            mid = next(iter(managers))
-            _adopt(con, mid, manager_name, to_db(now or utcnow()), tables["skill"])
+            _adopt(con, mid, managers[mid], to_db(now or utcnow()), tables["skill"])
             result.adopted_manager = mid
         for table in TABLE_ORDER:
             rows = tables[table]
             if table == "goal":  # the reps are in: now make sure every referenced rep exists
-                _stub_reps(con, tables, rep_names)
+                _stub_reps(con, tables, rep_names, mid)
             if not rows:
                 continue
             ids = json.dumps(list(rows))
             local = dict(con.execute(
-                f"SELECT id, updated_at FROM {table} WHERE id IN (SELECT value FROM json_each(?))", (ids,)))
+                f"SELECT id, {_LOCAL_STAMP.get(table, 'updated_at')} FROM {table} "
+                "WHERE id IN (SELECT value FROM json_each(?))", (ids,)))
             sql, cols = _upsert_sql(table)
             todo = []
             ins = upd = 0
@@ -266,20 +298,84 @@ def merge(con: sqlite3.Connection, docs: list[Any], *, now: datetime | None = No
                 result.inserted[table] = ins
             if upd:
                 result.updated[table] = upd
+        result.retracted = apply_retractions(con, retractions)
+        if result.retracted:
+            applied_min = min(applied_min or "9", *(stamp for _, stamp in retractions.values()))
         if applied_min is not None:
             _rewind_export_cursors(con, applied_min)
     return result
 
 
+def apply_retractions(con: sqlite3.Connection, retractions: Retractions) -> int:
+    """Remove the text of notes their author made private after sharing them (PRODUCT.md
+    section 5): wherever such a note arrived, it becomes an empty, deleted, private note, so
+    a re-export from here carries the same id-only retraction. A note that is private here
+    is the author's own and keeps its text. A retraction for a note never seen here leaves
+    the same empty note, so every copy of the call reads alike. Retraction wins over any
+    copy of the note, whatever its stamp: it is the author taking the words back.
+    Returns the number of notes whose text was removed here."""
+    if not retractions:
+        return 0
+    rows = [(nid, cid, stamp) for nid, (cid, stamp) in sorted(retractions.items())]
+    con.executemany(
+        "INSERT INTO note (id, call_id, created_at, updated_at, deleted_at, taken_at, text, private, shared) "
+        "VALUES (?1, ?2, ?3, ?3, ?3, ?3, '', 1, 1) ON CONFLICT(id) DO NOTHING", rows)
+    # Removed, not hidden: secure_delete zeroes the old text in the page (without it the
+    # words stay in the file's free space until the page is reused).
+    secure = con.execute("PRAGMA secure_delete").fetchone()[0]
+    con.execute("PRAGMA secure_delete = 1")
+    try:
+        cur = con.executemany(
+            "UPDATE note SET text = '', private = 1, shared = 1, deleted_at = ?2, "
+            "updated_at = max(updated_at, ?2) WHERE id = ?1 AND private = 0",
+            [(nid, stamp) for nid, _, stamp in rows])
+    finally:
+        con.execute(f"PRAGMA secure_delete = {int(secure)}")
+    return cur.rowcount
+
+
+def _named(manager_id: str, name: str) -> str:
+    return f"{name} ({manager_id})" if name else f"manager {manager_id}"
+
+
+def check_owner(con: sqlite3.Connection, managers: dict[str, str]) -> tuple[str, bool] | None:
+    """Whose documents these are, and whether they may come in (PRODUCT.md section 5,
+    "Ownership"): (manager id, adopt it) or None when there is nothing to take.
+
+    A manager's database holds that manager's records only: documents of this database's
+    own manager come in (a second laptop, a restore), and a database nobody has worked in
+    yet adopts the one manager it imports. Anything else (a teammate's folder, a store of
+    several managers) is refused with ImportRefused, before a row is written: a team's
+    documents are read in the team database, never mixed into one manager's figures and
+    exports."""
+    if not managers:
+        return None
+    if len(managers) > 1:
+        names = ", ".join(_named(m, n) for m, n in sorted(managers.items(), key=lambda kv: (kv[1], kv[0])))
+        raise ImportRefused(f"these documents belong to {len(managers)} managers ({names}); a manager's "
+                            "database holds one manager's records: read a team store with `fieldcoach team`")
+    (mid, name), = managers.items()
+    local = con.execute("SELECT id, name FROM manager WHERE deleted_at IS NULL "
+                        "ORDER BY created_at, id LIMIT 1").fetchone()
+    if local is not None and local[0] == mid:
+        return mid, False
+    # No manager row: no rep or call either (schema_sql.V4), so nobody to refuse on behalf of.
+    if local is None or _unclaimed(con, mid):
+        return mid, True
+    raise ImportRefused(f"these are the documents of {_named(mid, name)}, another manager; this "
+                        f"database holds the records of {_named(local[0], local[1])} only: read a "
+                        "teammate's documents with `fieldcoach team`")
+
+
 def _unclaimed(con: sqlite3.Connection, manager_id: str) -> bool:
-    """Nobody has worked in this database yet: no reps, calls or notes (goals, steps,
-    answers and ratings need one of those), skills and script as seeded, and at most one
-    unnamed manager that is not manager_id already."""
+    """Nobody has worked in this database yet: no reps or calls (goals, steps, answers,
+    ratings and call notes need one of those; notes in the inbox are this laptop's user's
+    and stay theirs), skills and script as seeded, and at most one unnamed manager that is
+    not manager_id already."""
     mgrs = con.execute("SELECT id, name, deleted_at FROM manager").fetchall()
     if len(mgrs) > 1 or (mgrs and (mgrs[0][1] or mgrs[0][2] or mgrs[0][0] == manager_id)):
         return False
-    if con.execute("SELECT EXISTS (SELECT 1 FROM rep) OR EXISTS (SELECT 1 FROM call) "
-                   "OR EXISTS (SELECT 1 FROM note)").fetchone()[0]:
+    if con.execute("SELECT EXISTS (SELECT 1 FROM rep) OR EXISTS (SELECT 1 FROM call)").fetchone()[0]:
         return False
     for table, seeded in (("skill", SEEDED_SKILLS), ("script_question", SEEDED_SCRIPT)):
         ids = json.dumps([row[0] for row in seeded])
@@ -311,7 +407,7 @@ def _adopt(con: sqlite3.Connection, manager_id: str, name: str, stamp: str,
 
 
 def _stub_reps(con: sqlite3.Connection, tables: dict[str, dict[str, Row]],
-               names: dict[str, str]) -> None:
+               names: dict[str, str], manager_id: str | None) -> None:
     """A call (or goal, step) may name a rep that neither side holds yet (a single call file was
     imported): keep the reference valid with a stub that any real copy of the rep outranks."""
     wanted: set[str] = set()
@@ -322,8 +418,10 @@ def _stub_reps(con: sqlite3.Connection, tables: dict[str, dict[str, Row]],
     present = {r[0] for r in con.execute(
         "SELECT id FROM rep WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(sorted(wanted)),))}
     missing = wanted - present
-    con.executemany("INSERT OR IGNORE INTO rep (id, created_at, updated_at, name) VALUES (?,?,?,?)",
-                    [(rid, STUB_STAMP, STUB_STAMP, names.get(rid, "")) for rid in sorted(missing)])
+    con.executemany("INSERT OR IGNORE INTO rep (id, created_at, updated_at, name, manager_id) "
+                    "VALUES (?,?,?,?,?)",
+                    [(rid, STUB_STAMP, STUB_STAMP, names.get(rid, ""), manager_id)
+                     for rid in sorted(missing)])
 
 
 def _rewind_export_cursors(con: sqlite3.Connection, oldest: str) -> None:
