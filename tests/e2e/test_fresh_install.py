@@ -178,8 +178,8 @@ def export_from_sync_screen(t: Terminal, store: Path) -> None:
     t.press("e")
     t.wait_for("Team store", "Store folder", why="the Sync screen")
     # e with no folder set asks for one and puts the cursor in the folder field. (Not
-    # shift+tab at once: a Tab pressed the moment the Sync screen opens can leave it deaf
-    # to Tab and typing.)
+    # shift+tab: the screen's scroll container is in the Tab order too, and a Tab pressed
+    # the instant the screen opens did not always reach the folder field.)
     t.press("e")
     t.wait_for("Choose the team store folder first", why="export asks for the store folder")
     t.type(str(store))
