@@ -197,27 +197,8 @@ STAGE_KSS = "kss"              # keep / stop / start
 STAGE_NEXT = "next"
 STAGES = (STAGE_SELF, STAGE_OBSERVATIONS, STAGE_RATINGS, STAGE_KSS, STAGE_NEXT)
 
-DEFAULT_SCRIPT: tuple[tuple[str, str], ...] = (
-    (STAGE_SELF, "How did the call end?"),
-    (STAGE_SELF, "Did you leave with the advance you planned?"),
-    (STAGE_SELF, "What went well?"),
-    (STAGE_SELF, "What would you do differently?"),
-    (STAGE_SELF, "What did the buyer do that you did not expect?"),
-    (STAGE_KSS, "What will you keep doing?"),
-    (STAGE_KSS, "What will you stop doing?"),
-    (STAGE_KSS, "What will you start doing?"),
-)
-
-DEFAULT_SKILLS: tuple[tuple[str, str], ...] = (
-    ("Opening & agenda", "Sets purpose, process and payoff; checks the buyer's agenda"),
-    ("Discovery questions", "Open, layered questions that uncover needs and impact"),
-    ("Listening", "Lets the buyer finish, summarises, follows up on cues"),
-    ("Insight & business acumen", "Brings a point of view on the buyer's business"),
-    ("Presenting value", "Links capabilities to the needs the buyer stated"),
-    ("Handling objections", "Clarifies, explores and answers concerns without pressure"),
-    ("Gaining commitment", "Asks for a concrete advance the buyer will act on"),
-    ("Call planning", "Objective, advance (minimum and stretch), questions prepared"),
-)
+# The defaults a new database is seeded with (stable ids: see defaults.py).
+from .defaults import DEFAULT_SCRIPT, DEFAULT_SKILLS  # noqa: E402,F401
 
 DEFAULT_EXPECTATIONS: tuple[str, ...] = (
     "Researched the account and the contact",

@@ -3,6 +3,16 @@ WAL + busy timeout, and forward migrations in one transaction.
 
 Standard library only, so the app and `fieldcoach note` can open the file without
 paying for the ORM import.
+
+The safety look (header, size, a read-only inspection) opens and closes the file, and
+closing any descriptor of a database file drops every POSIX lock this process holds on
+it, SQLite's included (SQLite's "How To Corrupt An SQLite Database File", 2.2). Another
+process then believes it holds the last connection and deletes the WAL from under us:
+whatever we save afterwards is lost. It happened whenever a thread worker or an ORM
+session opened its connection while `fieldcoach note` ran. So the look runs only while
+this process holds no open connection to the file (`holds_connection`); later
+connections to it open plainly, and nothing else may open the file or its -wal/-shm
+while one is held (`is_open_database_file` lets import and export refuse such a path).
 """
 
 from __future__ import annotations
@@ -10,7 +20,9 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
+import threading
 import time
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -54,6 +66,72 @@ def read_failure(exc: BaseException, what: str) -> str:
     locked, unreadable disk), else what could not be read and the error."""
     friendly = friendly_error(exc, what, reading=True)
     return str(friendly) if friendly else f"{what[:1].upper()}{what[1:]} could not be read: {exc}"
+
+
+class _Connection(sqlite3.Connection):
+    """A connection that remembers being closed (sqlite3's own does not say)."""
+
+    closed = False
+
+    def close(self) -> None:
+        self.closed = True
+        super().close()
+
+
+# The files this process has connections to, by (device, inode): connections that are
+# garbage-collected close themselves and leave the weak set.
+_held: dict[tuple[int, int], tuple[Path, weakref.WeakSet[_Connection]]] = {}
+_held_lock = threading.Lock()
+
+
+def _file_key(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)  # stat() opens no descriptor
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def _held_paths() -> list[Path]:
+    with _held_lock:
+        for key, (_p, conns) in list(_held.items()):
+            if not any(not c.closed for c in conns):
+                del _held[key]
+        return [p for p, _ in _held.values()]
+
+
+def holds_connection(path: Path | str) -> bool:
+    """Does this process hold an open connection to the database file at path?"""
+    key = _file_key(Path(path))
+    if key is None:
+        return False
+    with _held_lock:
+        entry = _held.get(key)
+        return entry is not None and any(not c.closed for c in entry[1])
+
+
+def is_open_database_file(path: Path | str) -> bool:
+    """Is path a database this process has open, or one of its -wal/-shm files? Opening
+    and closing such a file would drop our locks on it (see the module docstring)."""
+    key = _file_key(Path(path))
+    if key is None:
+        return False
+    for db_path in _held_paths():
+        for p in (db_path, Path(f"{db_path}-wal"), Path(f"{db_path}-shm")):
+            if _file_key(p) == key:
+                return True
+    return False
+
+
+def _register(path: Path, con: _Connection) -> None:
+    key = _file_key(path)
+    if key is None:  # pragma: no cover - the file was just opened
+        return
+    with _held_lock:
+        entry = _held.get(key)
+        if entry is None:
+            entry = _held[key] = (path, weakref.WeakSet())
+        entry[1].add(con)
 
 
 def ensure_private_dir(folder: Path) -> None:
@@ -182,9 +260,13 @@ def connect(path: Path | str, *, migrate: bool = True) -> sqlite3.Connection:
     """Open (creating if needed) the fieldcoach database at path.
 
     Refuses, with a StoreError and without writing a byte, a file that is not SQLite,
-    is damaged, belongs to another application, or comes from a newer fieldcoach.
+    is damaged, belongs to another application, or comes from a newer fieldcoach. While
+    this process already holds a connection to the file, that was checked when the first
+    one opened, and looking again would drop our locks: the file is opened plainly.
     """
     path = Path(path)
+    if holds_connection(path):
+        return _open(path, migrate=migrate)
     ensure_private_dir(path.parent)
     existed = path.exists() and path.stat().st_size > 0
     if existed:
@@ -208,10 +290,17 @@ def connect(path: Path | str, *, migrate: bool = True) -> sqlite3.Connection:
             _ensure_private_file(path)
         except OSError as exc:
             raise StoreError(f"cannot create {path}: {exc.strerror or exc}") from exc
+    con = _open(path, migrate=migrate)
+    _chmod_private(path)
+    return con
+
+
+def _open(path: Path, *, migrate: bool) -> sqlite3.Connection:
     con = None
     try:
         con = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000,
-                              check_same_thread=False)
+                              check_same_thread=False, factory=_Connection)
+        _register(path, con)
         con.row_factory = sqlite3.Row
         _configure(con)
         if migrate:
@@ -222,7 +311,6 @@ def connect(path: Path | str, *, migrate: bool = True) -> sqlite3.Connection:
         if isinstance(exc, StoreError):
             raise
         raise StoreError(f"cannot open {path}: {exc}") from exc
-    _chmod_private(path)
     return con
 
 def migrate_forward(con: sqlite3.Connection) -> int:

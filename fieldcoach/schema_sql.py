@@ -7,6 +7,8 @@ these tables carry exactly the columns of the SQLModel tables in models.py.
 
 from __future__ import annotations
 
+from .defaults import SEED_STAMP, SEEDED_SCRIPT, SEEDED_SKILLS
+
 # Columns every synced record carries.
 _STAMPS = """
     id TEXT PRIMARY KEY NOT NULL,
@@ -133,6 +135,28 @@ V2 = """
 CREATE INDEX ix_call_rep_kind ON call(rep_id, kind, deleted_at, ended_at);
 """
 
+
+def _sql(value: str | int) -> str:
+    return str(value) if isinstance(value, int) else "'" + value.replace("'", "''") + "'"
+
+
+def _seed(table: str, columns: tuple[str, ...], rows: list[tuple[str | int, ...]]) -> str:
+    values = ",\n    ".join("(" + ", ".join(_sql(v) for v in row) + ")" for row in rows)
+    return (f"INSERT INTO {table} (id, created_at, updated_at, {', '.join(columns)})\n"
+            f"SELECT * FROM (VALUES\n    {values})\nWHERE NOT EXISTS (SELECT 1 FROM {table});\n")
+
+
+# A new database is usable at once: the default skill catalogue and feedback script, with
+# the stable ids and fixed stamp of defaults.py. A file from an older version that never
+# got them (the app was opened, settings never visited) gains them too; one that has a
+# catalogue or a script of its own, tombstones included, keeps it as it is.
+V3 = _seed("skill", ("name", "description", "position"),
+           [(id_, SEED_STAMP, SEED_STAMP, name, desc, i)
+            for i, (id_, name, desc) in enumerate(SEEDED_SKILLS)]) + \
+    _seed("script_question", ("stage", "text", "position"),
+          [(id_, SEED_STAMP, SEED_STAMP, stage, text, i)
+           for i, (id_, stage, text) in enumerate(SEEDED_SCRIPT)])
+
 # Index i holds the step that takes a file from version i to version i + 1.
-STEPS: list[str] = [V1, V2]
+STEPS: list[str] = [V1, V2, V3]
 SCHEMA_VERSION = len(STEPS)

@@ -56,22 +56,20 @@ def _save(s: Session, *objs: Record) -> None:
 # --- first run ------------------------------------------------------------------------------
 
 def bootstrap(store: Store, *, manager_name: str = "") -> str:
-    """Make sure the manager row, the skill catalogue and the feedback script exist.
+    """Make sure the manager row exists; idempotent. Returns the manager id (which names
+    this laptop's folder in the team store).
 
-    Idempotent; returns the manager id (which names this laptop's folder in the team store).
+    The skill catalogue and the feedback script need no bootstrap: the schema seeds them
+    when the file is created (schema_sql.V3). The manager row is made when first needed
+    (settings, export, demo), so a database nobody has worked in yet still takes over
+    the identity of the first store it imports (sync/importer.py).
     """
     with store.session() as s:
         mgr = s.exec(select(Manager).where(col(Manager.deleted_at).is_(None))).first()
         if mgr is None:
             mgr = Manager(name=manager_name)
             s.add(mgr)
-        if s.exec(select(Skill).limit(1)).first() is None:
-            for i, (name, desc) in enumerate(coaching.DEFAULT_SKILLS):
-                s.add(Skill(name=name, description=desc, position=i))
-        if s.exec(select(ScriptQuestion).limit(1)).first() is None:
-            for i, (stage, text) in enumerate(coaching.DEFAULT_SCRIPT):
-                s.add(ScriptQuestion(position=i, stage=stage, text=text))
-        s.commit()
+            s.commit()
         return mgr.id
 
 

@@ -38,6 +38,8 @@ def seed_fixed(store: Store) -> None:
     """A small, fully fixed database: every id and stamp known, so bytes are known."""
     con = store.con()
     with transaction(con):
+        con.execute("DELETE FROM skill")  # its own catalogue instead of the seeded one
+        con.execute("DELETE FROM script_question")
         con.execute("INSERT INTO manager (id, created_at, updated_at, name) VALUES (?,?,?,?)",
                     (MID, ts(8), ts(8), "Alex Morgan"))
         for i, (sid, name) in enumerate(((SK1, "Discovery"), (SK2, "Handling objections"))):

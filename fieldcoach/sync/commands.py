@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..cli import UserError
+from ..db import is_open_database_file
 from ..store import Store
 from . import store_io
 from .export import ExportResult, Progress, export_bundle, export_store
@@ -87,6 +88,8 @@ def export(store: Store, store_dir: str | None = None, out: str | None = None, f
             raise UserError(f"{target} is a folder; give a file name for the bundle")
         if not target.parent.is_dir():
             raise UserError(f"{target.parent}: no such folder")
+        if is_open_database_file(target):
+            raise UserError(f"{target} is the fieldcoach database itself; give another file name")
         prefix = f".{target.name}{store_io.TMP_MARK}"
         for stale in target.parent.glob(f"{glob_escape(prefix)}*"):
             stale.unlink(missing_ok=True)

@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from ..clock import to_db, utcnow
-from ..db import transaction
+from ..db import is_open_database_file, transaction
+from ..defaults import SEED_STAMP, SEEDED_SCRIPT, SEEDED_SKILLS
 from . import SCHEMA_VERSION, store_io
 from .export import COLUMNS, CURSOR_PREFIX, JSON_COLUMNS, read_cursor, write_cursor
 
@@ -78,6 +79,10 @@ def collect_files(paths: Iterable[str | Path]) -> list[Path]:
             raise ImportRefused(f"{p}: no such file or folder")
     seen: dict[Path, None] = {}
     for f in files:
+        if is_open_database_file(f):
+            # Reading it would close a descriptor of our own database and drop our locks.
+            raise ImportRefused(f"{f}: that is the fieldcoach database itself; import takes "
+                                "bundles and store folders")
         seen.setdefault(f.resolve(), None)
     return list(seen)
 
@@ -223,13 +228,10 @@ def merge(con: sqlite3.Connection, docs: list[Any], *, now: datetime | None = No
     result = ImportResult(files=len(docs))
     applied_min: str | None = None
     with transaction(con):
-        has_manager = con.execute("SELECT 1 FROM manager WHERE deleted_at IS NULL LIMIT 1").fetchone()
-        if has_manager is None and len(managers) == 1:
+        if len(managers) == 1 and _unclaimed(con, next(iter(managers))):
             # A new laptop of the same manager: take over the identity that names the folder.
             mid = next(iter(managers))
-            stamp = to_db(now or utcnow())
-            con.execute("INSERT OR IGNORE INTO manager (id, created_at, updated_at, name) VALUES (?,?,?,?)",
-                        (mid, stamp, stamp, manager_name))
+            _adopt(con, mid, manager_name, to_db(now or utcnow()), tables["skill"])
             result.adopted_manager = mid
         for table in TABLE_ORDER:
             rows = tables[table]
@@ -265,6 +267,45 @@ def merge(con: sqlite3.Connection, docs: list[Any], *, now: datetime | None = No
         if applied_min is not None:
             _rewind_export_cursors(con, applied_min)
     return result
+
+
+def _unclaimed(con: sqlite3.Connection, manager_id: str) -> bool:
+    """Nobody has worked in this database yet: no reps, calls or notes (goals, steps,
+    answers and ratings need one of those), skills and script as seeded, and at most one
+    unnamed manager that is not manager_id already."""
+    mgrs = con.execute("SELECT id, name, deleted_at FROM manager").fetchall()
+    if len(mgrs) > 1 or (mgrs and (mgrs[0][1] or mgrs[0][2] or mgrs[0][0] == manager_id)):
+        return False
+    if con.execute("SELECT EXISTS (SELECT 1 FROM rep) OR EXISTS (SELECT 1 FROM call) "
+                   "OR EXISTS (SELECT 1 FROM note)").fetchone()[0]:
+        return False
+    for table, seeded in (("skill", SEEDED_SKILLS), ("script_question", SEEDED_SCRIPT)):
+        ids = json.dumps([row[0] for row in seeded])
+        if con.execute(f"SELECT EXISTS (SELECT 1 FROM {table} WHERE updated_at != ? "
+                       "OR id NOT IN (SELECT value FROM json_each(?)))", (SEED_STAMP, ids)).fetchone()[0]:
+            return False
+    return True
+
+
+def _adopt(con: sqlite3.Connection, manager_id: str, name: str, stamp: str,
+           skills: dict[str, dict]) -> None:
+    """Become manager_id. A store written before defaults had stable ids brings its own
+    catalogue: it replaces the seeded one (untouched, never exported under this identity)
+    instead of sitting beside it as a second copy of every skill."""
+    local = con.execute("SELECT id FROM manager").fetchone()
+    if local is None:
+        con.execute("INSERT INTO manager (id, created_at, updated_at, name) VALUES (?,?,?,?)",
+                    (manager_id, stamp, stamp, name))
+    else:
+        con.execute("UPDATE manager SET id = ?, name = ?, updated_at = ? WHERE id = ?",
+                    (manager_id, name, stamp, local[0]))
+    # Export cursors tell what went to the old identity's folder, not to this one.
+    con.execute("DELETE FROM sync_state WHERE key LIKE ?", (CURSOR_PREFIX + "%",))
+    seeded = {row[0] for row in SEEDED_SKILLS}
+    live = [rid for rid, row in skills.items() if row["deleted_at"] is None]
+    if live and seeded.isdisjoint(live):
+        con.execute("DELETE FROM skill WHERE id IN (SELECT value FROM json_each(?))",
+                    (json.dumps(sorted(seeded)),))
 
 
 def _stub_reps(con: sqlite3.Connection, tables: dict[str, dict[str, dict]], names: dict[str, str]) -> None:
