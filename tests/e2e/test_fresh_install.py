@@ -168,7 +168,7 @@ def debrief(t: Terminal) -> None:
     t.wait_for("Recap — the debrief is done", f"Coaching recap: {REP} at {ACCOUNT}",
                why="the recap at the end of the debrief")
     t.press("s")
-    t.wait_for("Recap saved to", why="the recap saved to a file")
+    t.wait_for("Recap saved", why="the recap saved to a file")
 
 
 def export_from_sync_screen(t: Terminal, store: Path) -> None:
