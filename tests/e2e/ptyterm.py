@@ -24,7 +24,7 @@ from pathlib import Path
 import pyte
 
 COLS, ROWS = 80, 24
-DEADLINE_S = 20.0
+DEADLINE_S = 40.0  # a ceiling on waiting for a screen, generous for a loaded machine
 ANSWER_S = 5.0   # a key the app draws nothing for holds the next one back at most this long
 QUIET_S = 0.04   # no output for this long after an answer: the app is waiting for keys
 
