@@ -15,7 +15,6 @@ import sqlite3
 import stat
 from pathlib import Path
 
-import pytest
 from ptyterm import Terminal, run_command
 
 SELF_ASSESSMENT = (  # the default feedback script a fresh database must hold (PRODUCT.md 2.5)
