@@ -11,11 +11,11 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Button, Input
-from textual.widgets._footer import FooterKey
 
 from fieldcoach import lookups, queries, services
 from screens.app import FieldcoachApp
 from screens.widgets.footer import KeyFooter
+from screens.widgets.textual_compat import FooterKey
 
 
 class XButton(Button):
