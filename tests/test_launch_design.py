@@ -152,7 +152,7 @@ async def main():
         for _ in range(50):
             await app.workers.wait_for_complete()
             await pilot.pause()
-            if isinstance(app.screen, HomeScreen) and app.screen._data is not None:
+            if isinstance(app.screen, HomeScreen) and app.screen.data is not None:
                 break
         print('SCREEN', type(app.screen).__name__)
         print('HOME', *[m for m in HEAVY if m in sys.modules])
