@@ -156,3 +156,29 @@ async def test_the_crash_hook_runs_before_textual_exits():
             await pilot.pause()
     assert seen == ["boom"], "App._handle_exception no longer reaches CrashHook.before_crash_exit"
     assert app.return_code == 1
+
+
+def test_no_other_module_of_the_screens_reaches_textual_internals():
+    """Private Textual modules are imported, and the fenced private calls made, only in the
+    fence (the widget overrides of LEANS_ON keep Textual's names by necessity)."""
+    import ast
+    from pathlib import Path
+
+    import screens
+
+    root = Path(screens.__file__).parent
+    fenced = {"_push_result_callback", "_pop_result_callback", "_bindings_ready", "_handle_exception"}
+    offenders = []
+    for path in sorted(root.rglob("*.py")):
+        if path.name == "textual_compat.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            offenders += [f"{path.name}: imports {n}" for n in names
+                          if n.startswith("textual.") and any(p.startswith("_") for p in n.split("."))]
+            if isinstance(node, ast.Attribute) and node.attr in fenced:
+                offenders.append(f"{path.name}:{node.lineno}: uses {node.attr}")
+            if isinstance(node, ast.FunctionDef) and node.name in fenced:
+                offenders.append(f"{path.name}:{node.lineno}: overrides {node.name}")
+    assert offenders == [], "use screens/widgets/textual_compat.py instead: " + "; ".join(offenders)
