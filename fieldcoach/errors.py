@@ -46,3 +46,11 @@ class ExportRefused(Exception):
 
 class UnsafePath(ValueError):
     """A path built from data would leave its folder (or is not one plain name)."""
+
+
+class FormErrors(ValueError):
+    """Several fields of one form are bad: `errors` maps each field to its message."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("Not saved: see the fields in red")
+        self.errors = errors

@@ -24,6 +24,7 @@ from fieldcoach.paths import drafts_dir
 from fieldcoach.store import Store
 from fieldcoach.text import visible
 from screens import WIDE
+from screens.widgets.textual_compat import CrashHook, replaceable_bottom
 
 if TYPE_CHECKING:
     from fieldcoach.queries import GoalRow, RepDetail, RepRow, SkillRow
@@ -66,7 +67,7 @@ class ActionsProvider(Provider):
         return lambda: self.app.run_action(action, self.screen)
 
 
-class FieldcoachApp(App[None]):
+class FieldcoachApp(CrashHook, App[None]):
     TITLE = "fieldcoach"
     CSS_PATH = "app.tcss"  # beside this module
     COMMANDS = {ActionsProvider}
@@ -133,10 +134,9 @@ class FieldcoachApp(App[None]):
             from screens.home import HomeScreen
 
             screen = HomeScreen()
-        # Pushed screens carry a result callback that switch_screen() takes off; the bottom
-        # screen is switched too (the call opened at launch gives way to feedback or home).
-        screen._push_result_callback(screen, None)
-        return screen
+        # The call opened at launch is the bottom screen and is switched away (to feedback
+        # or home) like a pushed one.
+        return replaceable_bottom(screen)
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._announce_drafts)
@@ -162,9 +162,9 @@ class FieldcoachApp(App[None]):
             self.call_from_thread(
                 self.notify, f"Recovered {n} unsaved draft{'s' if n != 1 else ''}: open the form")
 
-    def _handle_exception(self, error: Exception) -> None:
-        """A crash: first keep what was typed (every screen's pending draft), then exit
-        with a non-zero code as Textual does."""
+    def before_crash_exit(self, error: Exception) -> None:
+        """A crash: first keep what was typed (every screen's pending draft); Textual then
+        exits with a non-zero code."""
         for screen in list(self.screen_stack):
             for name in ("flush_draft", "_save_draft"):
                 flush = getattr(screen, name, None)
@@ -174,7 +174,6 @@ class FieldcoachApp(App[None]):
                     except Exception:  # noqa: BLE001 - never mask the original error
                         pass
                     break
-        super()._handle_exception(error)
 
     def notify(self, message: str, *, title: str = "", severity="information",
                timeout: float | None = None, markup: bool = True) -> None:

@@ -2,24 +2,28 @@
 open next steps, whom to coach next, and the quick-capture inbox. One key per action.
 
 Launch stays light: no ORM here; figures come from `queries.home_summary` in a thread
-worker, and the screen refreshes whenever it is shown again.
+worker (a `Loaded` message brings them back), and the screen refreshes whenever it is
+shown again. Marking a step done goes through `services` the same way.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
+from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
 from rich.markup import escape
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Header, Static
 
+from fieldcoach.errors import StoreError
 from fieldcoach.text import visible
+from screens.base import BaseScreen, Failed, Loaded
 from screens.widgets.columns import Col
 from screens.widgets.footer import KeyFooter
 from screens.widgets.formatting import fmt_day, fmt_when
@@ -27,6 +31,8 @@ from screens.widgets.formatting import fmt_day, fmt_when
 if TYPE_CHECKING:
     from textual.widgets import DataTable
 
+    from fieldcoach.lookups import Settings
+    from fieldcoach.queries import HomeSummary
     from screens.widgets.tables import FitTable
 
 BAR_WIDTH = 40
@@ -42,7 +48,12 @@ STEPS_COLS = (Col("Due", "due"), Col("Rep", "rep", min=8),
 FOCUS_COLS = (Col("Rep", "rep", min=8), Col("Why", "why", flex=True, min=12))
 
 
-def _hidden(widget):
+FIGURES, STEP_DONE = "this week's figures", "the next step"
+
+Cells = tuple[Text, ...]
+
+
+def _hidden(widget: Widget) -> Widget:
     """Hidden from the first layout (shown when its rows arrive), not restyled after it."""
     widget.display = False
     return widget
@@ -50,11 +61,19 @@ def _hidden(widget):
 
 @dataclass(frozen=True)
 class HomeData:
-    summary: object        # queries.HomeSummary
-    settings: object       # queries.Settings
+    summary: HomeSummary
+    settings: Settings
 
 
-class HomeScreen(Screen[None]):
+def home_data(con: sqlite3.Connection, now: datetime, tz: tzinfo) -> HomeData:
+    """What home shows, read in one go (run by Store.read in a worker)."""
+    from fieldcoach.lookups import settings
+    from fieldcoach.queries import home_summary  # off the way to the note line: home comes later there
+
+    return HomeData(home_summary(con, now, tz), settings(con))
+
+
+class HomeScreen(BaseScreen[None]):
     BINDINGS = [
         Binding("n", "app.new_call", "New call", id="home-new-call",
                 tooltip="Set up a coaching or selling call"),
@@ -90,7 +109,7 @@ class HomeScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self._data: HomeData | None = None
+        self.data: HomeData | None = None  # what is shown, once loaded
 
     def compose(self) -> ComposeResult:
         # imported here: with a call open at launch, home is built later and the note line
@@ -105,7 +124,8 @@ class HomeScreen(Screen[None]):
                     yield Static("Loading…", id="budget")
                     yield Static("In progress", classes="section-title")
                     yield Static("", id="in-progress-empty", classes="empty")
-                    yield _hidden(FitTable(IN_PROGRESS_COLS, id="in-progress", cursor_type="row", zebra_stripes=False))
+                    yield _hidden(FitTable(IN_PROGRESS_COLS, id="in-progress", cursor_type="row",
+                                           zebra_stripes=False))
                     yield Static("Upcoming coaching calls", classes="section-title")
                     yield Static("", id="upcoming-empty", classes="empty")
                     yield _hidden(FitTable(UPCOMING_COLS, id="upcoming", cursor_type="row"))
@@ -129,36 +149,33 @@ class HomeScreen(Screen[None]):
         self.refresh_data()
 
     def refresh_data(self) -> None:
-        self._load()
+        self.run_blocking(FIGURES, self.fc.store.read, home_data, self.fc.now(), self.fc.tz)
 
     action_refresh_data = refresh_data
 
-    # --- loading ---------------------------------------------------------------------------
+    # --- results ---------------------------------------------------------------------------
 
-    @work(thread=True, exit_on_error=False, exclusive=True, group="home")
-    def _load(self) -> None:
-        from fieldcoach import queries
-        from fieldcoach.db import StoreError, read_failure
+    def on_loaded(self, message: Loaded) -> None:
+        if message.what == FIGURES:
+            self.data = message.value
+            # One repaint for all the tables and labels shown or hidden below.
+            with self.app.batch_update():
+                self._render_summary(message.value)
+        elif message.what == STEP_DONE:
+            action = message.value
+            self.notify(escape(f"Done: {action}" if action else "Step done."))
+            self.refresh_data()
 
-        app = self.app
-        try:
-            con = app.store.con()
-            summary = queries.home_summary(con, app.now(), app.tz)
-            settings = queries.settings(con)
-        except StoreError as exc:
-            app.call_from_thread(app.fail_startup, str(exc))
-            return
-        except Exception as exc:
-            app.call_from_thread(self.notify, escape(read_failure(exc, "this week's figures")),
-                                 severity="error")
-            return
-        app.call_from_thread(self._show, HomeData(summary, settings))
+    def on_failed(self, message: Failed) -> None:
+        if message.what == FIGURES:
+            if isinstance(message.error, StoreError):  # the file cannot be used at all
+                self.fc.fail_startup(message.text)
+                return
+            from fieldcoach.db import read_failure
 
-    def _show(self, data: HomeData) -> None:
-        self._data = data
-        # One repaint for all the tables and labels shown or hidden below.
-        with self.app.batch_update():
-            self._render_summary(data)
+            self.notify(escape(read_failure(message.error, FIGURES)), severity="error")
+        elif message.what == STEP_DONE:
+            self.notify(escape(message.text), severity="error")
 
     # --- rendering -------------------------------------------------------------------------
 
@@ -166,8 +183,8 @@ class HomeScreen(Screen[None]):
         from fieldcoach.coaching import feedback_delay
 
         s = data.summary
-        tz = self.app.tz
-        now = self.app.now()
+        tz = self.fc.tz
+        now = self.fc.now()
         week = s.this_week
         pct = int(round(100 * week.ratio)) if s.budget_minutes else 0
         budget = Text()
@@ -196,8 +213,8 @@ class HomeScreen(Screen[None]):
         budget.append("  (8 weeks)", style="dim")
         self.query_one("#budget", Static).update(budget)
 
-        late_min = getattr(data.settings, "late_minutes", 30)
-        rows = []
+        late_min = data.settings.late_minutes
+        rows: list[tuple[str, Cells]] = []
         for c in s.in_progress:
             if c.status == "observing":
                 status, fb = Text("observing", style="bold"), Text("—")
@@ -211,10 +228,12 @@ class HomeScreen(Screen[None]):
                     took = f"{m}m" if m < 90 else f"{m // 60}h{m % 60:02d}"
                     fb = Text(f"{took} LATE" if d.late else f"{took} so far",
                               style="bold red" if d.late else "")
-            rows.append((f"{c.id}|{c.status}", (Text(visible(c.rep_name)), Text(visible(c.account)), status, fb)))
+            rows.append((f"{c.id}|{c.status}",
+                         (Text(visible(c.rep_name)), Text(visible(c.account)), status, fb)))
         self._fill("in-progress", rows, "Nothing in progress.")
 
-        rows = [(c.id, (Text(fmt_when(c.scheduled_at, tz)), Text(visible(c.rep_name)), Text(visible(c.account))))
+        rows = [(c.id, (Text(fmt_when(c.scheduled_at, tz)), Text(visible(c.rep_name)),
+                        Text(visible(c.account))))
                 for c in s.upcoming if c.kind == "coaching"]
         self._fill("upcoming", rows, "No coaching calls planned: press n to set one up.")
 
@@ -234,25 +253,28 @@ class HomeScreen(Screen[None]):
         self._fill("focus", rows, "No reps yet: press r to add your team.")
 
         inbox = Text()
-        for n in s.inbox:
-            inbox.append(fmt_when(n.taken_at, tz) + "  ", style="dim")
-            inbox.append(visible(n.text))
+        for note in s.inbox:
+            inbox.append(fmt_when(note.taken_at, tz) + "  ", style="dim")
+            inbox.append(visible(note.text))
             inbox.append("\n")
         if not s.inbox:
             inbox.append("Empty. Press c to capture a note.", style="dim")
         inbox.rstrip()
         self.query_one("#inbox", Static).update(inbox)
 
-        self.sub_title = f"{visible(s.manager_name)} · week of {fmt_day(week.start, tz)}" if s.manager_name else \
-            f"week of {fmt_day(week.start, tz)}"
+        week_of = f"week of {fmt_day(week.start, tz)}"
+        self.sub_title = f"{visible(s.manager_name)} · {week_of}" if s.manager_name else week_of
 
-    def _fill(self, table_id: str, rows: list[tuple[str, tuple]], empty_text: str) -> None:
+    def _fill(self, table_id: str, rows: list[tuple[str, Cells]], empty_text: str) -> None:
+        from textual.coordinate import Coordinate
+        from textual.widgets.data_table import CellDoesNotExist
+
         table = self._table(table_id)
         selected = None
         if table.row_count and table.cursor_row >= 0:
             try:
-                selected = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
-            except Exception:
+                selected = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
+            except CellDoesNotExist:
                 selected = None
         table.clear()
         for key, cells in rows:
@@ -270,23 +292,25 @@ class HomeScreen(Screen[None]):
     # --- actions ---------------------------------------------------------------------------
 
     def _selected(self, table_id: str) -> str | None:
+        from textual.coordinate import Coordinate
+
         table = self._table(table_id)
         if not table.row_count or not table.display:
             return None
-        return table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+        return table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
 
     def _open(self, table_id: str, key: str) -> None:
         if table_id == "in-progress":
             call_id, status = key.split("|", 1)
-            self.app.open_call(call_id, status)
+            self.fc.open_call(call_id, status)
         elif table_id == "upcoming":
-            self.app.open_call(key, "planned")
+            self.fc.open_call(key, "planned")
         elif table_id == "focus":
-            self.app.open_rep(key)
-        elif table_id == "steps" and self._data:
-            step = next((x for x in self._data.summary.steps if x.id == key), None)
+            self.fc.open_rep(key)
+        elif table_id == "steps" and self.data:
+            step = next((x for x in self.data.summary.steps if x.id == key), None)
             if step:
-                self.app.open_rep(step.rep_id)
+                self.fc.open_rep(step.rep_id)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if event.data_table.id and event.row_key.value:
@@ -312,23 +336,14 @@ class HomeScreen(Screen[None]):
         if not step_id:
             self.notify("No next step selected.", severity="warning")
             return
-        self._complete(step_id)
+        steps = self.data.summary.steps if self.data else []
+        action = next((x.action for x in steps if x.id == step_id), "")
+        store, now = self.fc.store, self.fc.now()
 
-    @work(thread=True, exit_on_error=False, group="home-write")
-    def _complete(self, step_id: str) -> None:
-        from fieldcoach import services
-        from fieldcoach.errors import FieldError
+        def complete() -> str:
+            from fieldcoach import services  # the ORM: not on the way to home's first frame
 
-        try:
-            services.complete_step(self.app.store, step_id, now=self.app.now())
-        except FieldError as exc:
-            self.app.call_from_thread(self.notify, escape(exc.message), severity="error")
-            return
-        except Exception as exc:
-            self.app.call_from_thread(self.notify, escape(f"Step not saved: {exc}"), severity="error")
-            return
-        action = ""
-        if self._data:
-            action = next((x.action for x in self._data.summary.steps if x.id == step_id), "")
-        self.app.call_from_thread(self.notify, escape(f"Done: {action}" if action else "Step done."))
-        self.app.call_from_thread(self.refresh_data)
+            services.complete_step(store, step_id, now=now)
+            return action
+
+        self.run_blocking(STEP_DONE, complete)

@@ -1,46 +1,33 @@
 """Settings: the manager, the coaching budget, the feedback-delay threshold, the team
 store folder, date order, the skill catalogue, the feedback script and the theme.
-ctrl+s saves everything; a bad value gets its message at the field."""
+ctrl+s saves everything; a bad value gets its message at the field.
+
+Thin: the screen collects the field texts; `fieldcoach.settings_form` reads them, checks
+them and saves them (in a worker, the result back as a Loaded or Failed message)."""
 
 from __future__ import annotations
 
 from rich.markup import escape
-from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Header, Input, Label, Select, Static, Switch, TextArea
 
-from screens.widgets.dialogs import clear_field_errors, field_error, show_field_error, warm_orm
+from fieldcoach import settings_form
+from fieldcoach.db import read_failure
+from fieldcoach.errors import FormErrors
+from fieldcoach.settings_form import DEFAULT_THEME, STAGE_HELP, THEMES
+from screens.base import BaseScreen, Failed, Loaded
+from screens.widgets.dialogs import clear_field_errors, field_error, show_field_error
 from screens.widgets.drafts import DraftKeeper
 from screens.widgets.fields import TextBox, TextInput
 from screens.widgets.footer import KeyFooter
 
-THEMES = (("Dark", "textual-dark"), ("Light", "textual-light"))
-STAGE_HELP = "stages: self, observations, ratings, kss, next"
+LOAD, SAVE, WARM = "the settings", "the settings change", "the ORM warm-up"
+TEXT_FIELDS = ("name", "budget_minutes", "late_minutes", "store_dir")
 
 
-def parse_script(text: str) -> list[tuple[str, str]]:
-    """'stage: question' per line -> pairs; raises ValueError naming the bad line."""
-    from fieldcoach.coaching import STAGES
-
-    out = []
-    for n, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        stage, sep, question = line.partition(":")
-        stage = stage.strip().lower()
-        if not sep or stage not in STAGES:
-            raise ValueError(f"Line {n}: start with a stage and a colon, e.g. “self: How did it go?” "
-                             f"({STAGE_HELP}).")
-        if not question.strip():
-            raise ValueError(f"Line {n}: write the question after the colon.")
-        out.append((stage, question.strip()))
-    return out
-
-
-class SettingsScreen(DraftKeeper, Screen[None]):
+class SettingsScreen(DraftKeeper, BaseScreen[None]):
     draft_key = "settings"
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="settings-save", tooltip="Save all settings"),
@@ -70,7 +57,7 @@ class SettingsScreen(DraftKeeper, Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self._loaded = False
-
+        self._stored: dict[str, str] = {}
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="settings-body"), Vertical(id="settings-cols"):
@@ -106,123 +93,81 @@ class SettingsScreen(DraftKeeper, Screen[None]):
 
     def on_mount(self) -> None:
         self.sub_title = "Settings"
-        warm_orm(self)
+        # the ORM's imports while the user reads the form, so saving is quick
+        self.run_blocking(WARM, self.fc.store.warm)
         self._load()
 
-    @work(thread=True, exit_on_error=False, exclusive=True, group="settings")
     def _load(self) -> None:
-        from fieldcoach import queries
+        self.run_blocking(LOAD, self.fc.store.read, settings_form.form_fields)
 
-        try:
-            con = self.app.store.con()
-            s, skills, script = queries.settings(con), queries.skills(con), queries.script(con)
-        except Exception as exc:
-            self.app.call_from_thread(self.notify, escape(str(exc)), severity="error")
-            return
-        self.app.call_from_thread(self._show, s, skills, script)
+    def on_loaded(self, message: Loaded) -> None:
+        if message.what == LOAD:
+            self._show(message.value)
+        elif message.what == SAVE:
+            self._saved(message.value)
 
-    def _show(self, s, skills, script) -> None:
-        base = {
-            "name": s.name, "budget_minutes": str(s.budget_minutes), "late_minutes": str(s.late_minutes),
-            "store_dir": s.store_dir or "", "dayfirst": "1" if s.dayfirst else "0",
-            "theme": s.theme if s.theme in dict((v, k) for k, v in THEMES) else "textual-dark",
-            "skills": "\n".join(k.name for k in skills),
-            "script": "\n".join(f"{q.stage}: {q.text}" for q in script),
-        }
-        values = {**base, **(self.saved_draft() or {})}
-        self._base = base
-        self._set_fields(values)
+    def on_failed(self, message: Failed) -> None:
+        if message.what == LOAD:
+            self.notify(escape(read_failure(message.error, "the settings")), severity="error")
+        elif message.what == SAVE:
+            if message.field:
+                show_field_error(self, message.field, message.text)
+                self.notify("Not saved: see the message at the field.", severity="error")
+            else:
+                self.notify(escape(message.text), severity="error")
+        # WARM: nothing to say; the save itself reports what is wrong
+
+    def _show(self, stored: dict[str, str]) -> None:
+        self._stored = stored
+        self._set_fields({**stored, **(self.saved_draft() or {})})
         self._loaded = True
         self.query_one("#name", Input).focus()
-        self.start_drafts(base)
+        self.start_drafts(stored)
 
     def _set_fields(self, v: dict[str, str]) -> None:
-        for k in ("name", "budget_minutes", "late_minutes", "store_dir"):
+        for k in TEXT_FIELDS:
             self.query_one(f"#{k}", Input).value = v.get(k, "")
         self.query_one("#dayfirst", Switch).value = v.get("dayfirst", "1") == "1"
-        theme = v.get("theme", "textual-dark")
-        self.query_one("#theme", Select).value = theme if theme in ("textual-dark", "textual-light") \
-            else "textual-dark"
+        theme = v.get("theme", DEFAULT_THEME)
+        self.query_one("#theme", Select).value = theme if theme in dict(THEMES).values() else DEFAULT_THEME
         self.query_one("#skills", TextArea).text = v.get("skills", "")
         self.query_one("#script", TextArea).text = v.get("script", "")
 
     def draft_fields(self) -> dict[str, str]:
         return {
-            **{k: self.query_one(f"#{k}", Input).value
-               for k in ("name", "budget_minutes", "late_minutes", "store_dir")},
+            **{k: self.query_one(f"#{k}", Input).value for k in TEXT_FIELDS},
             "dayfirst": "1" if self.query_one("#dayfirst", Switch).value else "0",
             "theme": str(self.query_one("#theme", Select).value),
             "skills": self.query_one("#skills", TextArea).text,
             "script": self.query_one("#script", TextArea).text,
         }
 
-    @on(Switch.Changed)
-    @on(Select.Changed)
-    def _changed(self) -> None:
+    def on_switch_changed(self) -> None:
+        self.mark_dirty()
+
+    def on_select_changed(self) -> None:
         self.mark_dirty()
 
     def action_save(self) -> None:
         if not self._loaded:
             return
         clear_field_errors(self)
-        f = self.draft_fields()
-        errors: dict[str, str] = {}
-        changes: dict[str, object] = {"name": f["name"], "dayfirst": f["dayfirst"] == "1", "theme": f["theme"]}
-        for key, label in (("budget_minutes", "The budget"), ("late_minutes", "The threshold")):
-            raw = f[key].strip()
-            try:
-                changes[key] = int(raw)
-            except ValueError:
-                errors[key] = f"{label} is a whole number of minutes, e.g. 120." if key == "budget_minutes" \
-                    else f"{label} is a whole number of minutes, e.g. 30."
-        store_dir = f["store_dir"].strip()
-        if any(ord(ch) < 32 for ch in store_dir):
-            errors["store_dir"] = "The folder name has a control character in it."
-        changes["store_dir"] = store_dir or None
-        skills = [ln.strip() for ln in f["skills"].splitlines() if ln.strip()]
-        if not skills:
-            errors["skills"] = "Keep at least one skill in the catalogue."
         try:
-            script = parse_script(f["script"])
-        except ValueError as exc:
-            errors["script"] = str(exc)
-            script = []
-        for field, message in errors.items():
-            show_field_error(self, field, message)
-        if errors:
-            self.notify("Not saved: see the fields in red", severity="error")
+            change = settings_form.parse_settings(self.draft_fields(), self._stored)
+        except FormErrors as exc:
+            for field, text in exc.errors.items():
+                show_field_error(self, field, text)
+            self.notify(str(exc), severity="error")
             return
-        self._save(changes, skills, script)
-
-    @work(thread=True, exit_on_error=False, exclusive=True, group="settings-save")
-    def _save(self, changes: dict, skills: list[str], script: list[tuple[str, str]]) -> None:
-        from fieldcoach import services
-        from fieldcoach.errors import FieldError
-
-        base = self._base
-        try:
-            services.update_settings(self.app.store, **changes)
-            if "\n".join(skills) != base["skills"]:
-                services.set_skills(self.app.store, skills)
-            if "\n".join(f"{s}: {t}" for s, t in script) != base["script"]:
-                services.set_script(self.app.store, script)
-        except FieldError as exc:
-            self.app.call_from_thread(show_field_error, self, exc.field, exc.message)
-            self.app.call_from_thread(self.notify, "Not saved: see the message at the field.",
-                                      severity="error")
-            return
-        except Exception as exc:
-            self.app.call_from_thread(self.notify, escape(f"Settings not saved: {exc}"), severity="error")
-            return
-        self.app.call_from_thread(self._saved, str(changes["theme"]))
+        self.run_blocking(SAVE, settings_form.save_settings, self.fc.store, change)
 
     def action_leave(self) -> None:
         self.discard_draft()
         self.app.pop_screen()
 
-    def _saved(self, theme: str) -> None:
+    def _saved(self, change: settings_form.SettingsChange) -> None:
         self.discard_draft()
-        if theme in self.app.available_themes:
-            self.app.theme = theme
+        if change.theme in self.app.available_themes:
+            self.app.theme = change.theme
         self.notify("Settings saved.")
         self._load()

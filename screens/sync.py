@@ -1,27 +1,96 @@
 """Sync: export to the team store (progress bar, summary), import teammates' or another
-laptop's files after a confirmation. Thin: the work is fieldcoach.sync.commands, run in
-thread workers; results come back with call_from_thread."""
+laptop's files after a confirmation. Thin: the work is fieldcoach.sync.commands, run by
+`run_blocking`; results come back as Loaded/Failed messages, progress as ExportProgress."""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
 from rich.markup import escape
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
+from textual.message import Message
 from textual.widgets import Button, Header, Input, Label, ProgressBar, Static
 
+from fieldcoach.errors import FieldError
+from fieldcoach.lookups import Settings, settings
+from fieldcoach.settings_form import store_folder
 from fieldcoach.text import visible
+from screens.base import BaseScreen, Failed, Loaded
 from screens.widgets.dialogs import ConfirmDialog, field_error
 from screens.widgets.fields import TextInput
 from screens.widgets.footer import KeyFooter
 
+if TYPE_CHECKING:
+    from fieldcoach.store import Store
+
 CONFLICTS_SHOWN = 8
+LOAD, FOLDER, EXPORT, IMPORT = "the settings", "the store folder", "the export", "the import"
 
 
-class SyncScreen(Screen[None]):
+class ExportProgress(Message):
+    """Posted from the export's worker thread as files are written."""
+
+    bubble = False
+
+    def __init__(self, done: int, total: int) -> None:
+        super().__init__()
+        self.done = done
+        self.total = total
+
+
+@dataclass(frozen=True)
+class FolderSaved:
+    folder: str
+    changed: bool
+    then_export: bool
+
+
+@dataclass(frozen=True)
+class ExportDone:
+    summary: str
+    written: int
+    conflicts: bool
+    root: str
+
+
+def save_folder(store: Store, folder: str, saved: str, then_export: bool) -> FolderSaved:
+    if folder != saved:
+        from fieldcoach.services import update_settings
+
+        update_settings(store, store_dir=folder)
+    return FolderSaved(folder, folder != saved, then_export)
+
+
+def export_to(store: Store, folder: str, progress: Callable[[int, int], None]) -> ExportDone:
+    from fieldcoach.sync.commands import export_summary, run_export
+
+    result = run_export(store, folder, progress=progress)
+    lines = [f"Exported to {result.folder}", export_summary(result)]
+    for c in result.conflicts[:CONFLICTS_SHOWN]:
+        lines.append(f"kept {c.path}: the store's copy is newer")
+    if len(result.conflicts) > CONFLICTS_SHOWN:
+        lines.append(f"… and {len(result.conflicts) - CONFLICTS_SHOWN} more")
+    if result.conflicts:
+        lines.append(f"The store holds newer versions: import {result.folder.parent} to bring them in.")
+    return ExportDone("\n".join(lines), len(result.written), bool(result.conflicts),
+                      str(result.folder.parent))
+
+
+def import_from(store: Store, path: str) -> str:
+    from fieldcoach.sync.commands import import_summary, run_import
+
+    result = run_import(store, [os.path.expanduser(path)])
+    return "Nothing to import there." if result.files == 0 else f"Imported {import_summary(result)}"
+
+
+class SyncScreen(BaseScreen[None]):
     DEFAULT_CSS = """
     SyncScreen > VerticalScroll { padding: 0 2; }
     SyncScreen .row { height: auto; margin-top: 1; }
@@ -32,7 +101,8 @@ class SyncScreen(Screen[None]):
     SyncScreen #export-summary, SyncScreen #import-summary { height: auto; margin-top: 1; }
     """
     BINDINGS = [
-        Binding("e", "export", "Export", id="sync-export", tooltip="Write what changed to the team store folder"),
+        Binding("e", "export", "Export", id="sync-export",
+                tooltip="Write what changed to the team store folder"),
         Binding("i", "import", "Import", id="sync-import", tooltip="Merge the file or folder given below"),
         Binding("escape", "back", "Back", id="sync-back", tooltip="Back to the previous screen"),
     ]
@@ -61,7 +131,8 @@ class SyncScreen(Screen[None]):
             yield Static("Import", classes="section-title")
             with Horizontal(classes="row"):
                 yield Label("File or folder")
-                yield TextInput(id="import-path", placeholder="a bundle .json or a store folder (Enter imports)")
+                yield TextInput(id="import-path",
+                                placeholder="a bundle .json or a store folder (Enter imports)")
                 yield Button("Import (i)", id="import")
             yield field_error("import")
             yield Static("", id="import-summary", markup=False)
@@ -70,28 +141,45 @@ class SyncScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#progress", ProgressBar).display = False
         self.query_one("#export", Button).focus()
-        self._load()
+        self.run_blocking(LOAD, self.fc.store.read, settings)
+
+    # --- results --------------------------------------------------------------------------------
+
+    def on_loaded(self, message: Loaded) -> None:
+        if message.what == LOAD:
+            self._show_settings(message.value)
+        elif message.what == FOLDER:
+            self._folder_saved(message.value)
+        elif message.what == EXPORT:
+            self._exported(message.value)
+        elif message.what == IMPORT:
+            self._imported(message.value)
+
+    def on_failed(self, message: Failed) -> None:
+        if message.what == LOAD:
+            from fieldcoach.db import read_failure
+
+            self.notify(escape(read_failure(message.error, "the settings")), severity="error")
+        elif message.what == FOLDER:
+            self._end_run()
+            self.query_one("#export-summary", Static).update("")
+            self.query_one("#err-store_dir", Static).update(visible(f"Not saved: {message.error}"))
+        elif message.what == EXPORT:  # UserError (folder not writable...), StoreError, full disk
+            self._failed("#export-summary", f"Export failed: {message.error}")
+        elif message.what == IMPORT:  # refused file: one line with the file and the field
+            self._import_failed(str(message.error))
+
+    def on_export_progress(self, message: ExportProgress) -> None:
+        self.query_one("#progress", ProgressBar).update(total=max(message.total, 1), progress=message.done)
 
     # --- settings ---------------------------------------------------------------------------
 
-    @work(thread=True, exit_on_error=False, group="sync-load")
-    def _load(self) -> None:
-        from fieldcoach.db import read_failure
-        from fieldcoach.queries import settings
-
-        try:
-            s = settings(self.app.store.con())
-        except Exception as exc:
-            self.app.call_from_thread(self.notify, escape(read_failure(exc, "the settings")), severity="error")
-            return
-        self.app.call_from_thread(self._loaded, s.store_dir or "", s.manager_id)
-
-    def _loaded(self, store_dir: str, manager_id: str) -> None:
-        self._saved_dir = store_dir
+    def _show_settings(self, s: Settings) -> None:
+        self._saved_dir = s.store_dir or ""
         inp = self.query_one("#store-dir", Input)
         if not inp.value:
-            inp.value = store_dir
-        who = manager_id or "<your manager id>"
+            inp.value = self._saved_dir
+        who = s.manager_id or "<your manager id>"
         self.query_one("#store-layout", Static).update(
             f"Your files go to FOLDER/{visible(who)}/: calls/<call-id>.json, reps.json, manifest.json. "
             "Private notes stay on this laptop.")
@@ -103,32 +191,24 @@ class SyncScreen(Screen[None]):
             self._save_dir(folder, then_export=False)
 
     def _folder(self) -> str | None:
-        value = self.query_one("#store-dir", Input).value.strip()
         err = self.query_one("#err-store_dir", Static)
-        if not value:
-            err.update("Choose the team store folder first (a shared or synced folder).")
-            return None
-        if any(ord(ch) < 32 for ch in value):
-            err.update("The folder name has a control character in it.")
+        try:
+            folder = store_folder(self.query_one("#store-dir", Input).value, required=True)
+        except FieldError as exc:
+            err.update(exc.message)
             return None
         err.update("")
-        return value
+        return folder
 
-    @work(thread=True, exit_on_error=False, group="sync-settings")
     def _save_dir(self, folder: str, then_export: bool) -> None:
-        from fieldcoach.services import update_settings
+        self.run_blocking(FOLDER, save_folder, self.fc.store, folder, self._saved_dir, then_export)
 
-        try:
-            if folder != self._saved_dir:
-                update_settings(self.app.store, store_dir=folder)
-                self._saved_dir = folder
-                if not then_export:
-                    self.app.call_from_thread(self.notify, escape(f"Team store folder set to {folder}."))
-        except Exception as exc:
-            self.app.call_from_thread(self.query_one("#err-store_dir", Static).update, visible(f"Not saved: {exc}"))
-            return
-        if then_export:
-            self.app.call_from_thread(self._export, folder)
+    def _folder_saved(self, saved: FolderSaved) -> None:
+        self._saved_dir = saved.folder
+        if saved.then_export:
+            self._export(saved.folder)
+        elif saved.changed:
+            self.notify(escape(f"Team store folder set to {saved.folder}."))
 
     # --- export -------------------------------------------------------------------------------
 
@@ -153,44 +233,27 @@ class SyncScreen(Screen[None]):
         self.query_one("#export-summary", Static).update("Exporting…")
         self._save_dir(folder, then_export=True)
 
-    @work(thread=True, exit_on_error=False, exclusive=True, group="sync-run")
     def _export(self, folder: str) -> None:
-        from fieldcoach.sync.commands import export_summary, run_export
+        def progress(done: int, total: int) -> None:  # in the worker's thread
+            self.post_message(ExportProgress(done, total))
 
-        def progress(done: int, total: int) -> None:
-            self.app.call_from_thread(self._progress, done, total)
+        self.run_blocking(EXPORT, export_to, self.fc.store, folder, progress)
 
-        try:
-            result = run_export(self.app.store, folder, progress=progress)
-        except Exception as exc:  # UserError (folder not writable...), StoreError, full disk
-            self.app.call_from_thread(self._failed, "#export-summary", f"Export failed: {exc}")
-            return
-        lines = [f"Exported to {result.folder}", export_summary(result)]
-        for c in result.conflicts[:CONFLICTS_SHOWN]:
-            lines.append(f"kept {c.path}: the store's copy is newer")
-        if len(result.conflicts) > CONFLICTS_SHOWN:
-            lines.append(f"… and {len(result.conflicts) - CONFLICTS_SHOWN} more")
-        if result.conflicts:
-            lines.append(f"The store holds newer versions: import {result.folder.parent} to bring them in.")
-        self.app.call_from_thread(self._exported, "\n".join(lines), len(result.written), bool(result.conflicts),
-                                  str(result.folder.parent))
-
-    def _progress(self, done: int, total: int) -> None:
-        self.query_one("#progress", ProgressBar).update(total=max(total, 1), progress=done)
-
-    def _exported(self, summary: str, written: int, conflicts: bool, root: str) -> None:
-        self.busy = False
-        self.query_one("#progress", ProgressBar).display = False
-        self.query_one("#export-summary", Static).update(visible(summary, keep_newlines=True))
-        if conflicts:
-            self.query_one("#import-path", Input).value = root
+    def _exported(self, done: ExportDone) -> None:
+        self._end_run()
+        self.query_one("#export-summary", Static).update(visible(done.summary, keep_newlines=True))
+        if done.conflicts:
+            self.query_one("#import-path", Input).value = done.root
             self.notify("The store has newer files: import them", severity="warning")
         else:
-            self.notify(f"Export done: {written} file{'s' * (written != 1)} written.")
+            self.notify(f"Export done: {done.written} file{'s' * (done.written != 1)} written.")
 
-    def _failed(self, target: str, message: str) -> None:
+    def _end_run(self) -> None:
         self.busy = False
         self.query_one("#progress", ProgressBar).display = False
+
+    def _failed(self, target: str, message: str) -> None:
+        self._end_run()
         self.query_one(target, Static).update(visible(message))
         self.notify(escape(message), severity="error")
 
@@ -216,7 +279,7 @@ class SyncScreen(Screen[None]):
             if yes:
                 self.busy = True
                 self.query_one("#import-summary", Static).update("Importing…")
-                self._import(path)
+                self.run_blocking(IMPORT, import_from, self.fc.store, path)
 
         question = Text.assemble("Import ", (visible(path), "bold"), " into this database?")
         self.app.push_screen(ConfirmDialog(
@@ -224,20 +287,6 @@ class SyncScreen(Screen[None]):
             detail="Every file is checked first; nothing changes unless all of it is valid. For each "
                    "record the newer version wins; yours is kept on a tie. Deletions arrive only as "
                    "deletions, never from a missing file."), answered)
-
-    @work(thread=True, exit_on_error=False, exclusive=True, group="sync-run")
-    def _import(self, path: str) -> None:
-        import os
-
-        from fieldcoach.sync.commands import import_summary, run_import
-
-        try:
-            result = run_import(self.app.store, [os.path.expanduser(path)])
-        except Exception as exc:  # refused file: one line with the file and the field
-            self.app.call_from_thread(self._import_failed, str(exc))
-            return
-        text = "Nothing to import there." if result.files == 0 else f"Imported {import_summary(result)}"
-        self.app.call_from_thread(self._imported, text)
 
     def _import_failed(self, message: str) -> None:
         self.busy = False

@@ -11,11 +11,11 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Button, Input
-from textual.widgets._footer import FooterKey
 
 from fieldcoach import lookups, queries, services
 from screens.app import FieldcoachApp
 from screens.widgets.footer import KeyFooter
+from screens.widgets.textual_compat import FooterKey
 
 
 class XButton(Button):
@@ -152,7 +152,7 @@ async def main():
         for _ in range(50):
             await app.workers.wait_for_complete()
             await pilot.pause()
-            if isinstance(app.screen, HomeScreen) and app.screen._data is not None:
+            if isinstance(app.screen, HomeScreen) and app.screen.data is not None:
                 break
         print('SCREEN', type(app.screen).__name__)
         print('HOME', *[m for m in HEAVY if m in sys.modules])

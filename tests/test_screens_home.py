@@ -230,3 +230,72 @@ async def test_day_one_lists_no_week_without_coaching(tmp_path):
         budget = text_of(app.screen, "#budget")
         assert "No coaching" not in budget and "week of" not in budget
         assert "First week" in budget
+
+
+def posted(seen, kind, what):
+    """Each distinct message of `kind` named `what` (a message bubbles: the hook sees it twice)."""
+    return list({id(m): m for m in seen if isinstance(m, kind) and m.what == what}.values())
+
+
+async def test_figures_and_a_step_done_arrive_as_messages(store, db_path):
+    from screens.base import Loaded
+    from screens.home import HomeData
+    from tests.helpers import notifications
+
+    rep = services.add_rep(store, "Tom Becker")
+    services.add_next_step(store, rep_id=rep, action="Book follow-up with the CFO", due_at=FIXED)
+    seen: list = []
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 24), message_hook=seen.append) as pilot:
+        await settle(app, pilot)
+        figures = posted(seen, Loaded, "this week's figures")
+        assert len(figures) == 1 and isinstance(figures[0].value, HomeData)
+        assert app.screen.data is figures[0].value
+        await pilot.press("d")
+        await settle(app, pilot)
+        assert [m.value for m in posted(seen, Loaded, "the next step")] == ["Book follow-up with the CFO"]
+        assert "Done: Book follow-up with the CFO" in notifications(app)
+        assert len(posted(seen, Loaded, "this week's figures")) == 2  # and home read again
+
+
+async def test_a_step_that_cannot_be_marked_done_is_a_failure_message(store, db_path, monkeypatch):
+    from fieldcoach.errors import FieldError
+    from screens.base import Failed
+    from tests.helpers import notifications
+
+    rep = services.add_rep(store, "Tom Becker")
+    services.add_next_step(store, rep_id=rep, action="Book follow-up", due_at=FIXED)
+
+    def gone(*args, **kwargs):
+        raise FieldError("step", "That next step no longer exists.")
+
+    monkeypatch.setattr(services, "complete_step", gone)
+    seen: list = []
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 24), message_hook=seen.append) as pilot:
+        await settle(app, pilot)
+        await pilot.press("d")
+        await settle(app, pilot)
+        failed = posted(seen, Failed, "the next step")
+        assert len(failed) == 1 and failed[0].field == "step"
+        assert "That next step no longer exists." in notifications(app)
+        assert len(queries.open_steps(store.con(), FIXED)) == 1
+
+
+async def test_figures_that_cannot_be_read_are_a_failure_message(store, db_path, monkeypatch):
+    import sqlite3
+
+    from screens.base import Failed
+    from tests.helpers import notifications
+
+    def locked(*args, **kwargs):
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(queries, "home_summary", locked)
+    seen: list = []
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 24), message_hook=seen.append) as pilot:
+        await settle(app, pilot)
+        assert len(posted(seen, Failed, "this week's figures")) == 1
+        assert any(n.startswith("The database is busy") for n in notifications(app)), notifications(app)
+        assert app.is_running and app.screen.data is None

@@ -84,3 +84,44 @@ async def test_theme_setting_applies(store, db_path):
         await settle(app, pilot)
         assert app.theme == "textual-light"
         assert queries.settings(store.con()).theme == "textual-light"
+
+
+async def test_the_form_arrives_as_a_message_and_a_refused_save_as_a_failure(store, db_path):
+    from screens.base import Failed, Loaded
+
+    seen: list = []
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 24), message_hook=seen.append) as pilot:
+        await open_settings(app, pilot)
+        loaded = list({id(m): m for m in seen if isinstance(m, Loaded) and m.what == "the settings"}.values())
+        assert len(loaded) == 1 and loaded[0].value["name"] == "Alex Morgan"
+        app.screen.query_one("#budget_minutes", Input).value = "99999"  # a number, out of range
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        failed = list({id(m): m for m in seen if isinstance(m, Failed) and m.what == "the settings change"}.values())
+        assert len(failed) == 1 and failed[0].field == "budget_minutes"
+        assert "between 0 and 2400" in err(app, "budget_minutes")
+
+
+async def test_a_settings_file_that_cannot_be_read_is_said_in_one_line(store, db_path, monkeypatch):
+    import sqlite3
+
+    from fieldcoach import settings_form
+    from screens.base import Failed
+    from tests.helpers import notifications
+
+    def locked(con):
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(settings_form, "form_fields", locked)
+    seen: list = []
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 24), message_hook=seen.append) as pilot:
+        await open_settings(app, pilot)
+        assert {m.what for m in seen if isinstance(m, Failed)} == {"the settings"}
+        assert any(n.startswith("The database is busy") and "the settings could not be read" in n
+                   for n in notifications(app)), notifications(app)
+        await pilot.press("ctrl+s")  # nothing loaded: nothing saved over what is stored
+        await settle(app, pilot)
+        assert queries.settings(store.con()).name == "Alex Morgan"
+        assert app.is_running

@@ -121,3 +121,55 @@ async def test_refused_import_shows_file_and_field_and_changes_nothing(store, db
         err = text_of(app.screen, "#err-import")
         assert str(bad) in err and "updated_at: naive datetime" in err and "nothing changed" in err
         assert type(app.screen).__name__ == "SyncScreen"
+
+
+def posted(seen, kind, what=None):
+    """Each distinct message of `kind` (named `what`): a bubbling message is seen twice."""
+    return list({id(m): m for m in seen if isinstance(m, kind)
+                 and (what is None or m.what == what)}.values())
+
+
+async def test_results_arrive_as_messages_progress_too(store, db_path, tmp_path):
+    from screens.base import Failed, Loaded
+    from screens.sync import ExportDone, ExportProgress
+
+    write_demo(store, calls=6, now=FIXED)
+    seen: list = []
+    app = FieldcoachApp(db_path, clock=lambda: FIXED, tz=UTC)
+    async with app.run_test(size=(80, 24), message_hook=seen.append) as pilot:
+        await open_sync(app, pilot)
+        assert posted(seen, Loaded, "the settings")[0].value.manager_id == queries.settings(store.con()).manager_id
+        app.screen.query_one("#store-dir", Input).value = str(tmp_path / "store")
+        await pilot.press("e")
+        await settle(app, pilot)
+        assert [m.value.changed for m in posted(seen, Loaded, "the store folder")] == [True]
+        done = posted(seen, Loaded, "the export")
+        assert len(done) == 1 and isinstance(done[0].value, ExportDone) and done[0].value.written == 8
+        steps = posted(seen, ExportProgress)
+        assert steps and steps[-1].done == steps[-1].total
+        assert posted(seen, Failed) == []
+
+
+async def test_a_failed_export_and_a_refused_import_arrive_as_failures(store, db_path, tmp_path):
+    from screens.base import Failed
+
+    blocker = tmp_path / "a file"
+    blocker.write_text("not a folder", "utf-8")
+    seen: list = []
+    app = FieldcoachApp(db_path, clock=lambda: FIXED, tz=UTC)
+    async with app.run_test(size=(100, 30), message_hook=seen.append) as pilot:
+        await open_sync(app, pilot)
+        app.screen.query_one("#store-dir", Input).value = str(blocker)
+        await pilot.press("e")
+        await settle(app, pilot)
+        assert len(posted(seen, Failed, "the export")) == 1
+        assert text_of(app.screen, "#export-summary").startswith("Export failed: ")
+        assert not app.screen.busy and not app.screen.query_one("#progress", ProgressBar).display
+        app.screen.query_one("#import-path", Input).value = str(tmp_path / "missing.json")
+        await pilot.press("i")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert len(posted(seen, Failed, "the import")) == 1
+        assert "missing.json" in text_of(app.screen, "#err-import")
+        assert not app.screen.busy
