@@ -26,7 +26,9 @@ ResultT = TypeVar("ResultT")
 
 
 class Loaded(Message):
-    """Blocking work named `what` finished with `value`."""
+    """Blocking work named `what` finished with `value`. For the screen that ran it only."""
+
+    bubble = False
 
     def __init__(self, what: str, value: Any) -> None:
         super().__init__()
@@ -36,7 +38,9 @@ class Loaded(Message):
 
 class Failed(Message):
     """Blocking work named `what` failed. `text` is one line for a person; `field` names
-    the form field at fault when the error is a FieldError."""
+    the form field at fault when the error is a FieldError. For the screen that ran it only."""
+
+    bubble = False
 
     def __init__(self, what: str, error: BaseException, text: str, field: str = "") -> None:
         super().__init__()

@@ -20,21 +20,6 @@ from screens.widgets.fields import TextInput
 from screens.widgets.footer import KeyFooter
 
 
-def warm_orm(screen) -> None:
-    """Import the ORM in a thread while the user types into a form, so saving is quick.
-
-    Not done at launch: home stays light (memory and time) until a form needs the ORM.
-    """
-
-    def warm() -> None:
-        try:
-            _ = screen.app.store.engine
-        except Exception:
-            pass
-
-    screen.run_worker(warm, thread=True, exit_on_error=False, group="warm-orm")
-
-
 def field_error(field: str) -> Static:
     """The empty line under a field where show_field_error puts its message."""
     return Static("", id=f"err-{field}", classes="field-error", markup=False)
