@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 
 from .clock import week_start
+from .defaults import DEFAULT_SCRIPT, DEFAULT_SKILLS  # noqa: F401 - the seeded defaults, named here too
+from .errors import CoachingError  # noqa: F401 - declared beside FieldError, raised by callers from here
 
 # --- lifecycle -------------------------------------------------------------------------
 
@@ -23,7 +25,6 @@ _TRANSITIONS: dict[tuple[str, str, str], str] = {
 }
 
 
-from .errors import CoachingError  # noqa: E402,F401 - defined beside FieldError, re-exported here
 
 def next_status(kind: str, status: str, action: str) -> str:
     try:
@@ -213,8 +214,6 @@ STAGE_KSS = "kss"              # keep / stop / start
 STAGE_NEXT = "next"
 STAGES = (STAGE_SELF, STAGE_OBSERVATIONS, STAGE_RATINGS, STAGE_KSS, STAGE_NEXT)
 
-# The defaults a new database is seeded with (stable ids: see defaults.py).
-from .defaults import DEFAULT_SCRIPT, DEFAULT_SKILLS  # noqa: E402,F401
 
 DEFAULT_EXPECTATIONS: tuple[str, ...] = (
     "Researched the account and the contact",

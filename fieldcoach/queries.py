@@ -7,11 +7,20 @@ import json
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
+from typing import Any
 
 from . import coaching
 from .clock import from_db, to_db, week_start
-from .lookups import CALL_COLS, CALL_SELECT, MANAGER, call_row
-from .lookups import CallRow, Settings, find_call, settings  # noqa: F401 (re-exported)
+from .lookups import (  # noqa: F401 - CallRow, find_call, settings are re-exported for the screens
+    CALL_COLS,
+    CALL_SELECT,
+    MANAGER,
+    CallRow,
+    Settings,
+    call_row,
+    find_call,
+    settings,
+)
 from .notes import NoteRow, call_notes, inbox
 
 
@@ -68,7 +77,7 @@ class HomeSummary:
         return [w for w in self.past_weeks if w.empty]
 
 
-def _step(r: sqlite3.Row | tuple, now: datetime) -> StepRow:
+def _step(r: sqlite3.Row | tuple[Any, ...], now: datetime) -> StepRow:
     due, done = from_db(r[6]), from_db(r[7])
     return StepRow(r[0], r[1], r[2], r[3], r[4], r[5], due, done, bool(due and not done and due < now))
 
@@ -93,8 +102,9 @@ def script(con: sqlite3.Connection) -> list[QuestionRow]:
 
 def open_steps(con: sqlite3.Connection, now: datetime, rep_id: str | None = None,
                limit: int = 50) -> list[StepRow]:
-    where = f"r.manager_id = {MANAGER} AND s.done_at IS NULL AND s.deleted_at IS NULL AND r.deleted_at IS NULL"
-    args: list = []
+    where = (f"r.manager_id = {MANAGER} AND s.done_at IS NULL AND s.deleted_at IS NULL "
+             "AND r.deleted_at IS NULL")
+    args: list[str] = []
     if rep_id:
         where += " AND s.rep_id = ?"
         args.append(rep_id)
@@ -120,7 +130,8 @@ def focus_inputs(con: sqlite3.Connection, now: datetime) -> list[coaching.RepFoc
         "SELECT rep_id, count(*), sum(due_at IS NOT NULL AND due_at < ?) FROM next_step "
         "WHERE done_at IS NULL AND deleted_at IS NULL GROUP BY rep_id", (now_s,))}
     planned = {r[0] for r in con.execute(
-        f"SELECT DISTINCT rep_id FROM call WHERE manager_id = {MANAGER} AND kind = 'coaching' AND status = 'planned' "
+        f"SELECT DISTINCT rep_id FROM call WHERE manager_id = {MANAGER} AND kind = 'coaching' "
+        "AND status = 'planned' "
         "AND deleted_at IS NULL AND (scheduled_at IS NULL OR scheduled_at >= ?)", (now_s,))}
     return [coaching.RepFocusInput(
         rep_id=rid, name=name, last_coached=from_db(last.get(rid)), has_goal=rid in goals,
@@ -333,7 +344,7 @@ class CallDetail:
     objective: str
     advance_min: str
     advance_stretch: str
-    prep_answers: list[dict]
+    prep_answers: list[dict[str, Any]]
     skills: list[SkillRow]
     goal: GoalRow | None
     notes: list[NoteRow]
@@ -353,7 +364,8 @@ def call_detail(con: sqlite3.Connection, call_id: str, now: datetime) -> CallDet
     call = call_row(r)
     skill_ids = json.loads(r[16])
     desc = {k.id: k for k in skills(con)}
-    sk = [desc.get(i) or SkillRow(i, n, "") for i, n in zip(skill_ids, skill_names(con, skill_ids))]
+    names = skill_names(con, skill_ids)
+    sk = [desc.get(i) or SkillRow(i, n, "") for i, n in zip(skill_ids, names, strict=True)]
     answers = [AnswerRow(*a) for a in con.execute(
         "SELECT id, question_id, question, answer, by, position FROM debrief_answer WHERE call_id = ? "
         "AND deleted_at IS NULL ORDER BY position, by DESC", (call_id,))]
