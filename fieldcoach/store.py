@@ -53,6 +53,7 @@ class Store:
         self._checkpointer: threading.Thread | None = None
         self._stopping = False
         self.checkpoints = 0
+        self.last_checkpoint: tuple[int, int, int] | None = None
 
     def open(self) -> None:
         """Create, migrate or refuse the file (raises db.StoreError)."""
@@ -76,9 +77,11 @@ class Store:
         con.execute("PRAGMA wal_autocheckpoint = 0")
         return con
 
-    def checkpoint(self) -> None:
-        """Fold the WAL back into the file without waiting for readers (PASSIVE)."""
-        self.con().execute("PRAGMA wal_checkpoint(PASSIVE)")
+    def checkpoint(self) -> tuple[int, int, int]:
+        """Fold the WAL back into the file without waiting for readers (PASSIVE): SQLite's
+        (busy, frames in the WAL, frames folded back)."""
+        busy, log, done = self.con().execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        return int(busy), int(log), int(done)
 
     def read(self, query: Callable[Concatenate[sqlite3.Connection, P], R], *args: P.args,
              **kwargs: P.kwargs) -> R:
@@ -121,11 +124,12 @@ class Store:
                         self._hot.wait(self.checkpoint_idle_s - quiet)
                     self._hot_pending = 0
                 try:
-                    self.checkpoint()
+                    folded = self.checkpoint()
                 except sqlite3.Error:
-                    pass  # busy or failing: the WAL stays whole and the next write asks again
+                    folded = None  # busy or failing: the WAL stays whole, the next write asks again
                 with self._hot:
                     self.checkpoints += 1
+                    self.last_checkpoint = folded
                     self._hot.notify_all()
         finally:
             con = getattr(self._local, "con", None)
