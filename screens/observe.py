@@ -290,10 +290,13 @@ class ObservationScreen(DraftKeeper, BaseScreen[None]):
             text, _field = describe_failure("the note", exc)
             self._say("#note-error", text if isinstance(exc, FieldError) else f"Not saved: {text}")
             return
-        # Committed: now the line may clear.
-        line.value = ""
+        # Committed: now the line may clear, but for what was typed after Enter and before
+        # this handler ran (a fast typist's next note).
+        typed_after = line.value[len(raw):] if line.value.startswith(raw) else ""
+        line.value = typed_after
         self._say("#note-error", "")
-        self.discard_draft()
+        if not typed_after:
+            self.discard_draft()
 
     def _say(self, selector: str, text: str) -> None:
         """Show a message line, or hide it when there is nothing to say (80x24 is tight)."""

@@ -147,3 +147,16 @@ async def test_a_call_ended_elsewhere_fails_to_end_here_and_stays_open(store, db
         assert {m.what for m in failed} == {"the end"} and failed[0].text  # (it bubbles: seen twice)
         assert app.screen is obs and not obs._ending  # still here; ctrl+d may be pressed again
         assert any(n.startswith("Could not end the call: ") for n in notifications(app))
+
+
+async def test_keys_typed_after_enter_before_the_save_stay_in_the_line(store, db_path, call_id):
+    app = FieldcoachApp(db_path, clock=Clock(NOW), tz=UTC)
+    async with app.run_test(size=(80, 24)) as pilot:
+        obs = await observe(app, pilot, call_id, [])
+        line = obs.query_one("#note-line", Input)
+        line.value = "+ clear agenda"
+        line.post_message(Input.Submitted(line, line.value))  # Enter...
+        line.insert_text_at_cursor("- tal")  # ...and the next note begun before it was handled
+        await pilot.pause()
+        assert stored(store, call_id) == [("clear agenda", False, False)]
+        assert line.value == "- tal"
