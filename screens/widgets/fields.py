@@ -14,7 +14,6 @@ then off the path to the note line, which needs only the one-line fields.
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any
 
 from rich.cells import cell_len
@@ -22,12 +21,13 @@ from rich.text import Text
 from textual import events
 from textual.widgets import Input
 
-from fieldcoach.text import is_control, visible
+from fieldcoach.text import visible
+from screens.widgets.keys import extra_typed, pasted_lines
 
 if TYPE_CHECKING:
     from screens.widgets.textbox import TextBox
 
-__all__ = ["NoteLine", "TextBox", "TextInput", "extra_typed", "pasted_lines"]
+__all__ = ["NoteLine", "TextBox", "TextInput", "pasted_lines"]
 
 
 def __getattr__(name: str) -> Any:
@@ -36,20 +36,6 @@ def __getattr__(name: str) -> Any:
 
         return TextBox
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
-
-
-def pasted_lines(text: str) -> list[str]:
-    """A paste cut into lines at real line breaks only (str.splitlines also cuts at VT, FF,
-    FS, GS, RS, NEL and U+2028, which would drop or split what the user pasted)."""
-    return _LINE_BREAK.split(text)
-
-
-def extra_typed(character: str | None) -> bool:
-    """A typed character Textual would drop: not printable by Python's test, not a control."""
-    return (character is not None and character != "" and not character.isprintable()
-            and not any(map(is_control, character)))
 
 
 class TextInput(Input):

@@ -8,7 +8,7 @@ from textual import events
 from textual.widgets import TextArea
 
 from fieldcoach.text import visible
-from screens.widgets.fields import extra_typed
+from screens.widgets.keys import extra_typed
 
 
 class TextBox(TextArea):
