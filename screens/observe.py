@@ -1,24 +1,24 @@
 """Live observation: one always-focused line, Enter saves a timestamped note at once.
 
-The hot path stays on the standard library: notes are written with `fieldcoach.notes`
-on the UI thread (about a millisecond, committed before the line clears), so the
-screen takes keys before the ORM has been imported. Only starting and ending the call
-go through the services, in thread workers.
+The hot path stays on the standard library: a note (and its edit, removal or privacy,
+one-row writes of the same kind) is written with `fieldcoach.notes` through
+`Store.write_now` on the UI thread, about a millisecond and committed before the line
+clears, so the screen takes keys before the ORM has been imported and a note whose Enter
+was pressed survives a kill the next instant. The Store folds the WAL back on its own
+(see `fieldcoach.store`). Starting and ending the call and the side panel run in workers
+(`run_blocking`) and come back as `Loaded` / `Failed` messages.
 """
 
 from __future__ import annotations
 
-import threading
-from datetime import datetime
+from dataclasses import replace
 
 from rich.markup import escape
 from rich.text import Text
-from textual import on, work
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import Header, Input, Static
 
 from fieldcoach import notes as notes_mod
@@ -27,28 +27,14 @@ from fieldcoach.notes import ActiveCall, NoteRow
 from fieldcoach.shorthand import legend
 from fieldcoach.text import visible
 from screens import WIDE
-from screens.widgets.fields import TextInput, pasted_lines
+from screens.base import BaseScreen, Failed, Loaded, describe_failure
+from screens.widgets.drafts import DraftKeeper
+from screens.widgets.fields import NoteLine
 from screens.widgets.footer import KeyFooter
-from screens.widgets.formatting import MARKER_OF, mmss, note_line
+from screens.widgets.formatting import mmss, note_line
 
 
-class NoteLine(TextInput):
-    """The note line: a pasted block of text is kept whole, its lines joined by spaces
-    (a plain Input keeps only the first line of a paste)."""
-
-    def _on_paste(self, event) -> None:
-        if event.text:
-            text = " ".join(part.strip() for part in pasted_lines(event.text) if part.strip())
-            selection = self.selection
-            if selection.is_empty:
-                self.insert_text_at_cursor(text)
-            else:
-                self.replace(text, *selection)
-        event.prevent_default()  # not Input's own handler as well
-        event.stop()
-
-
-class ObservationScreen(Screen[None]):
+class ObservationScreen(DraftKeeper, BaseScreen[None]):
     DEFAULT_CSS = """
     ObservationScreen #obs-top { height: 1; padding: 0 1; background: $boost; }
     ObservationScreen #obs-title { width: 1fr; text-wrap: nowrap; text-overflow: ellipsis; }
@@ -57,9 +43,13 @@ class ObservationScreen(Screen[None]):
     ObservationScreen #obs-main { width: 1fr; }
     ObservationScreen #obs-notes { height: 1fr; padding: 0 1; }
     ObservationScreen #obs-notes > Static { height: auto; }
-    ObservationScreen #obs-notes > .-selected { border-left: outer $accent; background: $boost; text-style: bold; }
+    ObservationScreen #obs-notes > .-selected {
+        border-left: outer $accent; background: $boost; text-style: bold;
+    }
     ObservationScreen #obs-empty { color: $text-muted; }
-    ObservationScreen #obs-legend { height: auto; padding: 0 1; color: $text-muted; border-bottom: solid $primary-darken-2; }
+    ObservationScreen #obs-legend {
+        height: auto; padding: 0 1; color: $text-muted; border-bottom: solid $primary-darken-2;
+    }
     ObservationScreen #note-line { margin: 0 0; }
     ObservationScreen #note-error { padding: 0 1; height: auto; }
     ObservationScreen #obs-mode { padding: 0 1; height: auto; color: $warning; }
@@ -97,19 +87,16 @@ class ObservationScreen(Screen[None]):
     def __init__(self, call_id: str) -> None:
         super().__init__()
         self.call_id = call_id
+        self.draft_key = f"note:{call_id}"
         self.active: ActiveCall | None = None
         self.shown: list[NoteRow] = []
         self.skill_by_id: dict[str, str] = {}
         self.editing: NoteRow | None = None
         self.picked: int | None = None  # index into shown; None: the last note, typing on
-        self._draft_timer: Timer | None = None
+        self._starting = False  # the start is being written; the end waits for it
         self._ending = False
-        self._started = threading.Event()
+        self._end_after_start = False
         self._side_asked = False
-
-    @property
-    def draft_key(self) -> str:
-        return f"note:{self.call_id}"
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -119,8 +106,8 @@ class ObservationScreen(Screen[None]):
         with Horizontal(id="obs-body"):
             with Vertical(id="obs-main"):
                 yield Static("", id="obs-mode", classes="blank")
-                yield NoteLine(placeholder="Type a note, Enter saves  (+ strength  - work on  ? ask  1-9 skill)",
-                               id="note-line")
+                yield NoteLine(id="note-line", placeholder="Type a note, Enter saves  "
+                               "(+ strength  - work on  ? ask  1-9 skill)")
                 yield Static("", id="note-error", classes="field-error blank", markup=False)
                 yield Static("", id="obs-legend")
                 with VerticalScroll(id="obs-notes"):
@@ -137,65 +124,50 @@ class ObservationScreen(Screen[None]):
     # --- lifecycle -----------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        from fieldcoach.observation import open_observation, start_call
+
         line = self.query_one("#note-line", Input)
         line.focus()
-        from fieldcoach.lookups import find_call
-
-        con = self.app.store.hot_con()
-        row = find_call(con, self.call_id)
-        if row is None:
+        # Read here, before the first frame, not in a worker: the line must know its call
+        # before the first Enter (three indexed reads, about a millisecond).
+        opened = self.fc.store.read(open_observation, self.call_id)
+        if opened is None:
             self.notify("That call no longer exists.", severity="error")
-            self.app.pop_screen()
+            self.fc.pop_screen()
             return
+        row = opened.call
         if row.kind == "selling":
             self.notify("A selling call is not observed.", severity="warning")
-            self.app.pop_screen()
+            self.fc.pop_screen()
             return
         if row.status in ("debrief", "done"):
-            self.app.open_feedback(self.call_id, replace=True)
+            self.fc.open_feedback(self.call_id, replace=True)
             return
-        ctx = notes_mod.call_context(con, self.call_id)
+        ctx = opened.context
         if row.status == "planned":
-            started = self.app.now()
-            ctx = ActiveCall(ctx.id, started, ctx.skill_ids, ctx.skill_names)
-            self._start(started)
-        else:
-            self._started.set()
+            started = self.fc.now()
+            ctx = replace(ctx, started_at=started)
+            self._starting = True
+            self.run_blocking("the start", start_call, self.fc.store, self.call_id, started)
         self.active = ctx
-        self.skill_by_id = dict(zip(ctx.skill_ids, ctx.skill_names))
+        self.skill_by_id = dict(zip(ctx.skill_ids, ctx.skill_names, strict=False))
         when = f" · {row.account}" if row.account else ""
         self.query_one("#obs-title", Static).update(visible(f"Observing {row.rep_name}{when}"))
         self._show_legend()
-        for n in notes_mod.call_notes(con, self.call_id):
+        for n in opened.notes:
             self._append(n)
-        draft = self.app.drafts.get(self.draft_key)
-        if draft and draft.fields.get("text", "").strip():
-            line.value = draft.fields["text"]
+        draft = self.saved_draft()
+        if draft and draft.get("text", "").strip():
+            line.value = draft["text"]
             line.cursor_position = len(line.value)
             self.notify("Recovered draft")
+        self.start_drafts()
         self._tick()
         self.set_interval(1, self._tick)
-        self.set_interval(15, self._checkpoint)
         self._load_side_when_shown()
 
-    def on_resize(self, event) -> None:
+    def on_resize(self, event: events.Resize) -> None:
         self._load_side_when_shown()
-
-    @work(thread=True, exit_on_error=False, exclusive=True, group="obs-checkpoint")
-    def _checkpoint(self) -> None:
-        """Checkpoints happen here, off the note line (see Store.hot_con)."""
-        self.app.store.checkpoint()
-
-    @work(thread=True, exit_on_error=False, group="obs-start")
-    def _start(self, started: datetime) -> None:
-        from fieldcoach import services
-
-        try:
-            services.start_call(self.app.store, self.call_id, now=started)
-        except Exception as exc:  # noqa: BLE001 - shown, never fatal
-            self.app.call_from_thread(self.notify, escape(str(exc)), severity="error")
-        finally:
-            self._started.set()
 
     def _load_side_when_shown(self) -> None:
         """The side panel (objective, goal, open steps) shows on wide terminals only: it is
@@ -206,13 +178,38 @@ class ObservationScreen(Screen[None]):
                 self.query_one("#obs-body").mount(self._side())
             self.call_after_refresh(self._load_side)
 
-    @work(thread=True, exit_on_error=False, group="obs-side")
     def _load_side(self) -> None:
-        from fieldcoach.queries import call_detail
+        from fieldcoach.observation import call_brief
 
-        d = call_detail(self.app.store.con(), self.call_id, self.app.now())
-        if d is None:
-            return
+        self.run_blocking("the side panel", self.fc.store.read, call_brief, self.call_id, self.fc.now())
+
+    def on_loaded(self, message: Loaded) -> None:
+        if message.what == "the start":
+            self._starting = False
+            if self._end_after_start:
+                self._end()
+        elif message.what == "the side panel" and message.value is not None:
+            self.query_one("#obs-side-body", Static).update(self._side_text(message.value))
+        elif message.what == "the end":
+            self.flush_draft()
+            self.fc.open_feedback(self.call_id, replace=True)
+
+    def on_failed(self, message: Failed) -> None:
+        if message.what == "the start":  # shown, never fatal: notes still go to the call
+            self._starting = False
+            self.notify(escape(message.text), severity="error")
+            if self._end_after_start:
+                self._end()
+        elif message.what == "the side panel":
+            from fieldcoach.db import read_failure
+
+            self.notify(escape(read_failure(message.error, "the call's plan")), severity="error")
+        elif message.what == "the end":
+            self._ending = False
+            self.notify(f"Could not end the call: {escape(message.text)}", severity="error")
+
+    @staticmethod
+    def _side_text(d) -> Text:
         t = Text()
         t.append("Objective\n", style="bold")
         t.append(visible(d.objective or "—") + "\n\n")
@@ -226,7 +223,7 @@ class ObservationScreen(Screen[None]):
             t.append("Open next steps\n", style="bold")
             for s in d.carried[:6]:
                 t.append(f"• {visible(s.action)} ({s.owner})\n")
-        self.app.call_from_thread(self.query_one("#obs-side-body", Static).update, t)
+        return t
 
     def _show_legend(self) -> None:
         names = self.active.skill_names if self.active else []
@@ -241,7 +238,7 @@ class ObservationScreen(Screen[None]):
     def _tick(self) -> None:
         if self.active is None or self.active.started_at is None:
             return
-        secs = int((self.app.now() - self.active.started_at).total_seconds())
+        secs = int((self.fc.now() - self.active.started_at).total_seconds())
         self.query_one("#obs-clock", Static).update(f"elapsed {mmss(secs)}")
 
     # --- the note line ---------------------------------------------------------------------
@@ -258,27 +255,19 @@ class ObservationScreen(Screen[None]):
     def on_screen_resume(self) -> None:
         self._refocus()
 
+    def draft_fields(self) -> dict[str, str]:
+        return {"text": self.query_one("#note-line", Input).value}
+
+    def mark_dirty(self) -> None:
+        if self.editing is None:  # a note being corrected is no draft: it is saved already
+            super().mark_dirty()
+
     @on(Input.Changed, "#note-line")
     def _changed(self, event: Input.Changed) -> None:
         if self.picked is not None and self.editing is None and event.value:
             self._pick(None)  # typing goes back to the line
         if not self.query_one("#note-error", Static).has_class("blank"):
             self._say("#note-error", "")
-        # One pending save at a time: the draft is written at most 0.5 s after the first
-        # unsaved keystroke, even while typing goes on (a restarted timer never would).
-        if self._draft_timer is None:
-            self._draft_timer = self.set_timer(0.5, self._save_draft)
-
-    def _save_draft(self) -> None:
-        self._draft_timer = None
-        try:
-            if not self.is_mounted:
-                return
-            text = self.query_one("#note-line", Input).value
-            if self.editing is None:
-                self.app.drafts.save(self.draft_key, {"text": text})
-        except OSError as exc:
-            self.notify(f"Could not keep a draft: {escape(str(exc))}", severity="warning")
 
     @on(Input.Submitted, "#note-line")
     def _submitted(self, event: Input.Submitted) -> None:
@@ -287,29 +276,27 @@ class ObservationScreen(Screen[None]):
         if not raw.strip():
             return
         line = event.input
-        con = self.app.store.con()
+        store, now = self.fc.store, self.fc.now()
         try:
             if self.editing is not None:
-                row = notes_mod.update_note(con, self.editing.id, self.active, raw, now=self.app.now())
+                row = store.write_now(notes_mod.update_note, self.editing.id, self.active, raw, now=now)
                 self._replace(self.editing.id, row)
                 self.editing = None
                 self._pick(None)
             else:
-                row = notes_mod.add_note(con, self.active, raw, now=self.app.now())
+                row = store.write_now(notes_mod.add_note, self.active, raw, now=now)
                 self._append(row)
-        except FieldError as exc:
-            self._say("#note-error", exc.message)
+        except Exception as exc:  # refused, disk full, locked...: said at the line, the text kept
+            text, _field = describe_failure("the note", exc)
+            self._say("#note-error", text if isinstance(exc, FieldError) else f"Not saved: {text}")
             return
-        except Exception as exc:  # noqa: BLE001 - disk full, locked…: the text stays in the line
-            self._say("#note-error", f"Not saved: {exc}")
-            return
-        # Committed: now the line may clear.
-        if self._draft_timer is not None:
-            self._draft_timer.stop()
-            self._draft_timer = None
-        line.value = ""
+        # Committed: now the line may clear, but for what was typed after Enter and before
+        # this handler ran (a fast typist's next note).
+        typed_after = line.value[len(raw):] if line.value.startswith(raw) else ""
+        line.value = typed_after
         self._say("#note-error", "")
-        self.app.drafts.discard(self.draft_key)
+        if not typed_after:
+            self.discard_draft()
 
     def _say(self, selector: str, text: str) -> None:
         """Show a message line, or hide it when there is nothing to say (80x24 is tight)."""
@@ -326,9 +313,9 @@ class ObservationScreen(Screen[None]):
         box.scroll_end(animate=False)
 
     def _note_widget(self, note_id: str) -> Static | None:
-        for w in self.query_one("#obs-notes", VerticalScroll).query(".note"):
+        for w in self.query_one("#obs-notes", VerticalScroll).query(".note").results(Static):
             if w.name == note_id:
-                return w  # type: ignore[return-value]
+                return w
         return None
 
     def _replace(self, note_id: str, row: NoteRow) -> None:
@@ -338,12 +325,6 @@ class ObservationScreen(Screen[None]):
             w.update(note_line(row, self.skill_by_id))
 
     # --- actions -------------------------------------------------------------------------
-
-    def _raw_of(self, n: NoteRow) -> str:
-        prefix = MARKER_OF.get(n.kind, "")
-        if n.skill_id and self.active and n.skill_id in self.active.skill_ids:
-            prefix += str(self.active.skill_ids.index(n.skill_id) + 1)
-        return f"{prefix} {n.text}" if prefix else n.text
 
     # Ctrl+E, Ctrl+Z and Ctrl+T act on the picked note: the last one unless ↑/↓ picked
     # another. The note line keeps the focus throughout (typing speed); the pick is shown
@@ -377,13 +358,16 @@ class ObservationScreen(Screen[None]):
                                    "ctrl+t private · Esc back to typing")
 
     def action_edit_last(self) -> None:
+        from fieldcoach.observation import as_typed
+
         note = self._target()
         if note is None:
             self.notify("No note to edit yet.")
             return
+        self.flush_draft()  # what was typed so far stays a draft; the line now holds the note
         self.editing = note
         line = self.query_one("#note-line", Input)
-        line.value = self._raw_of(note)
+        line.value = as_typed(note, self.active.skill_ids if self.active else [])
         line.cursor_position = len(line.value)
         which = "the last note" if note is self.shown[-1] else f"note {self.shown.index(note) + 1}"
         self._say("#obs-mode", f"Editing {which} — Enter saves, Escape cancels")
@@ -409,9 +393,10 @@ class ObservationScreen(Screen[None]):
 
     def _remove(self, note: NoteRow) -> None:
         try:
-            notes_mod.delete_note(self.app.store.con(), note.id, now=self.app.now())
-        except Exception as exc:  # noqa: BLE001
-            self.notify(f"Could not remove the note: {escape(str(exc))}", severity="error")
+            self.fc.store.write_now(notes_mod.delete_note, note.id, now=self.fc.now())
+        except Exception as exc:  # disk full, locked...: said, the note stays
+            text, _field = describe_failure("the removal", exc)
+            self.notify(f"Could not remove the note: {escape(text)}", severity="error")
             return
         self.shown = [n for n in self.shown if n.id != note.id]
         w = self._note_widget(note.id)
@@ -428,12 +413,11 @@ class ObservationScreen(Screen[None]):
             self.notify("No note to mark private.")
             return
         try:
-            notes_mod.set_private(self.app.store.con(), note.id, not note.private, now=self.app.now())
-        except Exception as exc:  # noqa: BLE001
-            self.notify(f"Could not change the note: {escape(str(exc))}", severity="error")
+            self.fc.store.write_now(notes_mod.set_private, note.id, not note.private, now=self.fc.now())
+        except Exception as exc:  # disk full, locked...: said, the note unchanged
+            text, _field = describe_failure("the change", exc)
+            self.notify(f"Could not change the note: {escape(text)}", severity="error")
             return
-        from dataclasses import replace
-
         self._replace(note.id, replace(note, private=not note.private))
         self.notify("Note is private: stays on this laptop" if not note.private
                     else "Note is shared again")
@@ -450,9 +434,9 @@ class ObservationScreen(Screen[None]):
         if self.picked is not None:
             self._pick(None)
             return
-        self._save_draft()
+        self.flush_draft()
         self.notify("Call still in progress: resume from home")
-        self.app.action_go_home()
+        self.fc.action_go_home()
 
     def action_end_call(self) -> None:
         if self._ending:
@@ -461,7 +445,10 @@ class ObservationScreen(Screen[None]):
         def answered(yes: bool | None) -> None:
             if yes:
                 self._ending = True
-                self._end()
+                if self._starting:  # the start is written before the end
+                    self._end_after_start = True
+                else:
+                    self._end()
 
         from screens.widgets.dialogs import ConfirmDialog
 
@@ -469,20 +456,8 @@ class ObservationScreen(Screen[None]):
                                            "Yes, end (y)", cancel_label="Keep observing (n)",
                                            variant="warning", focus_yes=True), answered)
 
-    @work(thread=True, exit_on_error=False, exclusive=True, group="obs-end")
     def _end(self) -> None:
-        from fieldcoach import services
+        from fieldcoach.observation import end_call
 
-        try:
-            self._started.wait(30)  # the start (if any) is written before the end
-            services.end_call(self.app.store, self.call_id, now=self.app.now())
-        except Exception as exc:  # noqa: BLE001
-            self._ending = False
-            self.app.call_from_thread(self.notify, f"Could not end the call: {escape(str(exc))}",
-                                      severity="error")
-            return
-        self.app.call_from_thread(self._to_feedback)
-
-    def _to_feedback(self) -> None:
-        self._save_draft()
-        self.app.open_feedback(self.call_id, replace=True)
+        self._end_after_start = False
+        self.run_blocking("the end", end_call, self.fc.store, self.call_id, self.fc.now())

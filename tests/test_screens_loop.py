@@ -409,7 +409,8 @@ async def test_precall_draft_survives_and_is_offered_back(store, db_path, rep):
         pc = await open_precall(app, pilot, rep_id=rep)
         pc.query_one("#account", Input).value = "Zenith Telecom"
         pc.query_one("#objective", Input).value = "Meet the CFO"
-        pc._save_draft()  # what the 0.5 s debounce does
+        await pilot.pause()
+        pc.flush_draft()  # what the half-second interval does
         await pilot.press("escape")
         await settle(app, pilot)
     assert app.drafts.get("precall:new").fields["account"] == "Zenith Telecom"

@@ -12,7 +12,7 @@ from fieldcoach import notes, queries, services
 from screens.app import FieldcoachApp
 from screens.observe import ObservationScreen
 from tests.helpers import FIXED as NOW
-from tests.helpers import Clock, settle, text_of
+from tests.helpers import Clock, notifications, settle, text_of
 
 
 @pytest.fixture
@@ -107,3 +107,56 @@ async def test_removing_an_earlier_note_asks_first(store, db_path, call_id):
         await pilot.press("ctrl+z")
         await pilot.pause()
         assert [r for _, _, r in stored(store, call_id)] == [False, True, True]
+
+
+async def test_the_start_and_the_side_panel_arrive_as_messages(store, db_path):
+    from screens.base import Loaded
+
+    rep = services.add_rep(store, "Priya Shah")
+    call_id = services.plan_call(store, rep_id=rep, account="Acme", objective="Agree a pilot")
+    seen: list = []
+    app = FieldcoachApp(db_path, clock=Clock(NOW), tz=UTC)
+    async with app.run_test(size=(120, 36), message_hook=seen.append) as pilot:
+        await settle(app, pilot)
+        app.open_observation(call_id)
+        await settle(app, pilot)
+        await settle(app, pilot)
+        loaded = {m.what: m.value for m in seen if isinstance(m, Loaded)}
+        assert set(loaded) >= {"the start", "the side panel"}
+        assert loaded["the side panel"].objective == "Agree a pilot"
+        assert "Agree a pilot" in text_of(app.screen, "#obs-side-body")
+        assert queries.find_call(store.con(), call_id).status == "observing"
+
+
+async def test_a_call_ended_elsewhere_fails_to_end_here_and_stays_open(store, db_path, call_id):
+    from screens.base import Failed
+
+    services.start_call(store, call_id, now=NOW)
+    seen: list = []
+    app = FieldcoachApp(db_path, clock=Clock(NOW), tz=UTC)
+    async with app.run_test(size=(80, 24), message_hook=seen.append) as pilot:
+        await settle(app, pilot)
+        obs = app.screen
+        assert isinstance(obs, ObservationScreen)
+        services.end_call(store, call_id, now=NOW)  # as another laptop's sync or a shell would
+        await pilot.press("ctrl+d")
+        await settle(app, pilot)
+        await pilot.press("y")
+        await settle(app, pilot)
+        failed = [m for m in seen if isinstance(m, Failed)]
+        assert {m.what for m in failed} == {"the end"} and failed[0].text  # (it bubbles: seen twice)
+        assert app.screen is obs and not obs._ending  # still here; ctrl+d may be pressed again
+        assert any(n.startswith("Could not end the call: ") for n in notifications(app))
+
+
+async def test_keys_typed_after_enter_before_the_save_stay_in_the_line(store, db_path, call_id):
+    app = FieldcoachApp(db_path, clock=Clock(NOW), tz=UTC)
+    async with app.run_test(size=(80, 24)) as pilot:
+        obs = await observe(app, pilot, call_id, [])
+        line = obs.query_one("#note-line", Input)
+        line.value = "+ clear agenda"
+        line.post_message(Input.Submitted(line, line.value))  # Enter...
+        line.insert_text_at_cursor("- tal")  # ...and the next note begun before it was handled
+        await pilot.pause()
+        assert stored(store, call_id) == [("clear agenda", False, False)]
+        assert line.value == "- tal"

@@ -6,41 +6,45 @@ zero-width joiner inside 👨‍👩‍👧, zero-width and no-break spaces, bid
 them, typing them lost them. Here any key that carries a character is typed, except a
 control character. What the field holds (and saves) is never changed; only its drawing
 goes through `visible`, one symbol per character, so the cursor stays where it belongs.
+
+The multi-line TextBox lives in `screens.widgets.textbox` and is still importable from
+here, loaded on first use: Textual's TextArea (its document model, ~8 ms of imports) is
+then off the path to the note line, which needs only the one-line fields.
 """
 
 from __future__ import annotations
 
-import re
+from typing import TYPE_CHECKING, Any
 
 from rich.cells import cell_len
 from rich.text import Text
 from textual import events
-from textual.widgets import Input, TextArea
+from textual.widgets import Input
 
-from fieldcoach.text import is_control, visible
+from fieldcoach.text import visible
+from screens.widgets.keys import extra_typed, pasted_lines
 
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+if TYPE_CHECKING:
+    from screens.widgets.textbox import TextBox
 
-
-def pasted_lines(text: str) -> list[str]:
-    """A paste cut into lines at real line breaks only (str.splitlines also cuts at VT, FF,
-    FS, GS, RS, NEL and U+2028, which would drop or split what the user pasted)."""
-    return _LINE_BREAK.split(text)
+__all__ = ["NoteLine", "TextBox", "TextInput", "pasted_lines"]
 
 
-def _extra_typed(character: str | None) -> bool:
-    """A typed character Textual would drop: not printable by Python's test, not a control."""
-    return (character is not None and character != "" and not character.isprintable()
-            and not any(map(is_control, character)))
+def __getattr__(name: str) -> Any:
+    if name == "TextBox":  # on first use (see the module docstring)
+        from screens.widgets.textbox import TextBox
+
+        return TextBox
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class TextInput(Input):
     def check_consume_key(self, key: str, character: str | None = None) -> bool:
-        return super().check_consume_key(key, character) or _extra_typed(character)
+        return super().check_consume_key(key, character) or extra_typed(character)
 
     async def _on_key(self, event: events.Key) -> None:
         # Runs before Input's own handler, which stops here once the key is taken.
-        if _extra_typed(event.character):
+        if extra_typed(event.character):
             event.stop()
             event.prevent_default()
             self._restart_blink()
@@ -71,17 +75,16 @@ class TextInput(Input):
         return cell_len(visible(self.value[:position]))
 
 
-class TextBox(TextArea):
-    def check_consume_key(self, key: str, character: str | None = None) -> bool:
-        return super().check_consume_key(key, character) or (not self.read_only and _extra_typed(character))
+class NoteLine(TextInput):
+    """The note line: a pasted block of text is kept whole, its lines joined by spaces
+    (a plain Input keeps only the first line of a paste)."""
 
-    async def _on_key(self, event: events.Key) -> None:
-        if not self.read_only and _extra_typed(event.character):
-            event.stop()
-            event.prevent_default()
-            self._restart_blink()
-            start, end = self.selection
-            self._replace_via_keyboard(event.character or "", start, end)
-
-    def get_line(self, line_index: int) -> Text:
-        return Text(visible(self.document.get_line(line_index)), end="", no_wrap=True)
+    def _on_paste(self, event: events.Paste) -> None:
+        if event.text:
+            text = " ".join(part.strip() for part in pasted_lines(event.text) if part.strip())
+            if self.selection.is_empty:
+                self.insert_text_at_cursor(text)
+            else:
+                self.replace(text, *self.selection)
+        event.prevent_default()  # not Input's own handler as well
+        event.stop()
