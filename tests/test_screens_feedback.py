@@ -43,9 +43,10 @@ async def _open(app, pilot, call_id: str) -> FeedbackScreen:
 
 
 async def _walk_to(fb: FeedbackScreen, app, pilot, kind: str) -> None:
-    while fb.step.kind != kind:
-        await pilot.press("ctrl+n")
-        await settle(app, pilot)
+    """Straight to the first step of that kind (pressing Next through every question is
+    what test_screens_loop does)."""
+    await fb.go_to(next(i for i, st in enumerate(fb.steps) if st.kind == kind))
+    await settle(app, pilot)
 
 
 async def test_the_debrief_arrives_as_a_message(store, db_path, call_id):
@@ -177,8 +178,10 @@ async def test_answer_and_next_step_drafts_are_kept_and_offered_back(store, db_p
         await pilot.press("r")
         fb.flush_draft()  # what the half-second interval does
         assert app.drafts.get(f"answer:{call_id}:0").fields == {"answer": "half an answer"}
-        await _walk_to(fb, app, pilot, "next")  # Next saved the answer: its draft is gone
+        await pilot.press("ctrl+n")
+        await settle(app, pilot)  # Next saved the answer: its draft is gone
         assert app.drafts.get(f"answer:{call_id}:0") is None
+        await _walk_to(fb, app, pilot, "next")
         next_index = fb.index
         fb.query_one("#step-action", Input).insert_text_at_cursor("Book the CF")
         await pilot.press("O")
