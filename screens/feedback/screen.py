@@ -10,7 +10,7 @@ with the agreed next step(s) and a recap to copy or save for the rep.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from rich.markup import escape
 from rich.text import Text
@@ -42,6 +42,10 @@ from screens.feedback.step import StepView
 from screens.widgets.drafts import DraftKeeper
 from screens.widgets.footer import KeyFooter
 from screens.widgets.formatting import note_line
+
+if TYPE_CHECKING:
+    from fieldcoach.lookups import Settings
+    from fieldcoach.queries import CallDetail, QuestionRow, StepRow
 
 # What each piece of blocking work is called (Loaded.what / Failed.what).
 LOAD, ANSWER_SAVE, RATING_SAVE = "the debrief", "the answer", "the rating"
@@ -79,14 +83,14 @@ class FeedbackScreen(DraftKeeper, BaseScreen[None]):
     def __init__(self, call_id: str) -> None:
         super().__init__()
         self.call_id = call_id
-        self.detail: Any = None          # queries.CallDetail once loaded
-        self.script: list[Any] = []      # queries.QuestionRow
-        self.settings: Any = None        # lookups.Settings
+        self.detail: CallDetail | None = None
+        self.script: list[QuestionRow] = []
+        self.settings: Settings | None = None
         self.steps: list[DebriefStep] = []
         self.index = 0
         self.answers: dict[tuple[str, str], str] = {}          # (question, by) -> saved text
         self.ratings: dict[str, dict[str, int]] = {"rep": {}, "manager": {}}
-        self.next_steps: list[Any] = []                         # queries.StepRow
+        self.next_steps: list[StepRow] = []
         self.view: StepView | None = None                       # the step shown
         self.busy = False                # a next step is being saved
         self.then_next = False           # ... and the script moves on once it is
@@ -189,6 +193,8 @@ class FeedbackScreen(DraftKeeper, BaseScreen[None]):
 
     def _side(self) -> None:
         d = self.detail
+        if d is None:
+            return
         t = Text()
         if d.goal:
             t.append("Shared goal\n", style="bold")
@@ -225,7 +231,7 @@ class FeedbackScreen(DraftKeeper, BaseScreen[None]):
                 self.notify("Recovered draft")
             return AnswerStep(step, saved=saved, value=value)
         if step.kind in (RATE_REP, RATE_MANAGER):
-            return RatingStep(step, skills=self.detail.skills, ratings=self.ratings)
+            return RatingStep(step, skills=self.detail.skills if self.detail else [], ratings=self.ratings)
         if step.kind == NEXT:
             if draft:
                 self.notify("Recovered draft")
@@ -301,7 +307,7 @@ class FeedbackScreen(DraftKeeper, BaseScreen[None]):
                           rep_id=self.detail.call.rep_id, owner=message.owner, action=message.action,
                           due_at=message.due_at, now=self.fc.now())
 
-    async def _step_saved(self, detail: Any) -> None:
+    async def _step_saved(self, detail: CallDetail) -> None:
         self.busy = False
         self.detail = detail
         self.next_steps = list(detail.steps)
