@@ -12,12 +12,15 @@ the layout are escaped as well.
 
 from __future__ import annotations
 
+import os
 import re
+import tempfile
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from pathlib import Path
 
+from .db import ensure_private_dir
 from .queries import CallDetail
 from .sync.ids import inside
 from .text import visible
@@ -176,3 +179,31 @@ def file_path(folder: Path, detail: CallDetail, when: datetime) -> Path:
     tag = _NOT_A_WORD.sub("", c.id)[:8].lower()
     name = "-".join(p for p in (f"{when:%Y-%m-%d}", slug or "call", tag) if p) + ".md"
     return inside(folder, name)
+
+
+def save_recap(folder: Path, detail: CallDetail, markdown: str, *, now: datetime, tz: tzinfo) -> Path:
+    """Write the recap (Markdown) into folder, named by `file_path` after the call's day in
+    tz (the moment it started, else was planned, else now); return where it went.
+
+    Owner-only, like the database (a recap holds personal feedback): the folder is made
+    0700, the file 0600. Written beside and renamed over, so a half-written recap is
+    never left where the manager would send it from; saving again replaces the file.
+    """
+    c = detail.call
+    when = (c.started_at or c.scheduled_at or now).astimezone(tz)
+    path = file_path(folder, detail, when)
+    ensure_private_dir(folder)
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".md")  # 0600
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(markdown)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass  # already renamed or gone: the original error is what matters
+        raise
+    return path

@@ -308,7 +308,7 @@ class FieldcoachApp(CrashHook, App[None]):
 
     def open_feedback(self, call_id: str, *, replace: bool = False) -> None:
         """The feedback script of a call (its recap once done)."""
-        from screens.feedback import FeedbackScreen
+        from screens.feedback.screen import FeedbackScreen
 
         screen = FeedbackScreen(call_id)
         if replace:

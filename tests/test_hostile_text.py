@@ -176,7 +176,7 @@ async def test_call_fields_notes_debrief_and_recap(store, db_path):
         await settle(app, pilot)
         for kind, prompt_has in (("answer", "note:"), ("next", "")):  # on to the steps that show stored text
             fb.index = next(i for i, st in enumerate(fb.steps) if st.kind == kind and prompt_has in st.prompt)
-            await fb._show()
+            await fb.show_step()
             await settle(app, pilot)
             assert_shown_harmlessly(app)
         await paste(pilot, fb.query_one("#step-action", Input), action)

@@ -9,7 +9,7 @@ from textual.widgets import Input, RadioButton, Select, Static
 
 from fieldcoach import notes, queries, services
 from screens.app import FieldcoachApp
-from screens.feedback import FeedbackScreen
+from screens.feedback.screen import FeedbackScreen
 from screens.observe import ObservationScreen
 from screens.precall import PreCallScreen
 from tests.helpers import FIXED as NOW
@@ -180,6 +180,7 @@ async def test_whole_loop(store, db_path, rep):
 
         await pilot.press("m")
         await pilot.press("s")
+        await settle(app, pilot)  # the file is written in a worker
         assert fb.saved_recap.read_text(encoding="utf-8").startswith("# Coaching recap")
 
         # the step carries over into the rep's next pre-call setup

@@ -10,7 +10,7 @@ from textual.widgets import Input
 
 from fieldcoach import notes, queries, services
 from fieldcoach.demo import write_demo
-from screens.feedback import FeedbackScreen
+from screens.feedback.screen import FeedbackScreen
 from screens.observe import ObservationScreen
 from tests.helpers import FIXED, make_app, settle
 
