@@ -11,6 +11,7 @@ import sqlite3
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from .clock import from_db, to_db, utcnow
 from .db import transaction
@@ -36,8 +37,8 @@ class NoteRow:
 _COLS = "id, call_id, taken_at, offset_seconds, text, kind, skill_id, private"
 
 
-def _row(r: sqlite3.Row | tuple) -> NoteRow:
-    return NoteRow(r[0], r[1], from_db(r[2]), r[3], r[4], r[5], r[6], bool(r[7]))  # type: ignore[arg-type]
+def _row(r: sqlite3.Row | tuple[Any, ...]) -> NoteRow:
+    return NoteRow(r[0], r[1], from_db(r[2]), r[3], r[4], r[5], r[6], bool(r[7]))
 
 
 @dataclass(frozen=True)
@@ -66,8 +67,9 @@ def call_context(con: sqlite3.Connection, call_id: str, started_at: str | None =
             raise FieldError("call", "That call no longer exists.")
         started_at, skill_ids_json = r[0], r[1]
     ids = json.loads(skill_ids_json or "[]")
-    names = dict(con.execute(
-        f"SELECT id, name FROM skill WHERE id IN ({','.join('?' * len(ids))})", ids).fetchall()) if ids else {}
+    marks = ",".join("?" * len(ids))
+    rows = con.execute(f"SELECT id, name FROM skill WHERE id IN ({marks})", ids).fetchall() if ids else []
+    names = dict(rows)
     return ActiveCall(call_id, from_db(started_at), ids, [names.get(i, "?") for i in ids])
 
 
@@ -154,7 +156,8 @@ def file_inbox_note(con: sqlite3.Connection, note_id: str, call_id: str) -> None
                     (call_id, to_db(utcnow()), note_id))
 
 
-def capture(con: sqlite3.Connection, raw: str, *, now: datetime | None = None) -> tuple[NoteRow, ActiveCall | None]:
+def capture(con: sqlite3.Connection, raw: str, *,
+            now: datetime | None = None) -> tuple[NoteRow, ActiveCall | None]:
     """Quick capture: onto the call in progress, else into the inbox."""
     call = active_call(con)
     return add_note(con, call, raw, now=now), call

@@ -49,19 +49,19 @@ _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
-def _day(dt, tz: tzinfo | None):
+def _day(dt: datetime, tz: tzinfo | None) -> tuple[datetime, str]:
     d = dt.astimezone(tz) if tz else dt
     return d, f"{_DAYS[d.weekday()]} {d.day} {_MONTHS[d.month - 1]} {d.year}"  # locale-independent
 
 
-def _when(dt, tz: tzinfo | None) -> str:
+def _when(dt: datetime | None, tz: tzinfo | None) -> str:
     if dt is None:
         return "—"
     d, day = _day(dt, tz)
     return f"{day}, {d:%H:%M}"
 
 
-def _due(dt, tz: tzinfo | None) -> str:
+def _due(dt: datetime | None, tz: tzinfo | None) -> str:
     return "no date" if dt is None else _day(dt, tz)[1]
 
 
@@ -82,7 +82,8 @@ def build(detail: CallDetail, tz: tzinfo | None = None, stages: dict[str, str] |
     if detail.objective:
         facts.append(("Objective", detail.objective))
     if detail.advance_min or detail.advance_stretch:
-        facts.append(("Advance planned", f"{detail.advance_min or '—'} (stretch: {detail.advance_stretch or '—'})"))
+        advance = f"{detail.advance_min or '—'} (stretch: {detail.advance_stretch or '—'})"
+        facts.append(("Advance planned", advance))
     if detail.goal:
         facts.append(("Shared goal", detail.goal.statement))
 
@@ -104,7 +105,8 @@ def build(detail: CallDetail, tz: tzinfo | None = None, stages: dict[str, str] |
         rows = []
         for sid in [s.id for s in detail.skills if s.id in scores] + [k for k in scores if k not in names]:
             sc = scores[sid]
-            rows.append((names.get(sid, "?"), f"you {sc.get('rep', '–')}/5, manager {sc.get('manager', '–')}/5"))
+            line = f"you {sc.get('rep', '–')}/5, manager {sc.get('manager', '–')}/5"
+            rows.append((names.get(sid, "?"), line))
         sections.append(Section("Ratings", rows))
     if detail.steps:
         sections.append(Section("Agreed next steps", [

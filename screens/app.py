@@ -24,6 +24,7 @@ from fieldcoach.paths import drafts_dir
 from fieldcoach.store import Store
 from fieldcoach.text import visible
 from screens import WIDE
+from screens.widgets.drafts import DraftKeeper
 from screens.widgets.textual_compat import CrashHook, replaceable_bottom
 
 if TYPE_CHECKING:
@@ -166,14 +167,11 @@ class FieldcoachApp(CrashHook, App[None]):
         """A crash: first keep what was typed (every screen's pending draft); Textual then
         exits with a non-zero code."""
         for screen in list(self.screen_stack):
-            for name in ("flush_draft", "_save_draft"):
-                flush = getattr(screen, name, None)
-                if callable(flush):
-                    try:
-                        flush()
-                    except Exception:  # noqa: BLE001 - never mask the original error
-                        pass
-                    break
+            if isinstance(screen, DraftKeeper):
+                try:
+                    screen.flush_draft()
+                except Exception:  # a failing flush must never mask the original error
+                    pass
 
     def notify(self, message: str, *, title: str = "", severity="information",
                timeout: float | None = None, markup: bool = True) -> None:
