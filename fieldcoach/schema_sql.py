@@ -158,6 +158,21 @@ V3 = _seed("skill", ("name", "description", "position"),
           [(id_, SEED_STAMP, SEED_STAMP, stage, text, i)
            for i, (id_, stage, text) in enumerate(SEEDED_SCRIPT)])
 
+# What import read of each folder (sync/ingest.py): a file whose size and mtime (or, when
+# those are in doubt, content hash) are as recorded is not read again. Bookkeeping, like
+# sync_state: not a synced record, so not a table of models.py.
+V4_INGEST = """
+CREATE TABLE ingest_file (
+    folder TEXT NOT NULL,
+    path TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    read_ns INTEGER NOT NULL,
+    PRIMARY KEY (folder, path)
+) WITHOUT ROWID;
+"""
+
 # Index i holds the step that takes a file from version i to version i + 1.
-STEPS: list[str] = [V1, V2, V3]
+STEPS: list[str] = [V1, V2, V3, V4_INGEST]
 SCHEMA_VERSION = len(STEPS)
