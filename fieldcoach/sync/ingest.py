@@ -23,14 +23,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import operator
 import os
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, NoReturn, Protocol
 
 from ..clock import to_db
 from ..errors import ImportRefused
@@ -67,7 +67,9 @@ class FileState:
 
 
 class Sink(Protocol):
-    def file_state(self, folder: str, path: str) -> FileState | None: ...
+    def file_states(self, folder: str, directory: str) -> dict[str, FileState]:
+        """The states of the files directly in directory ("" or "a/b/") of folder, by path."""
+        ...
 
     def put(self, table: str, rows: list[Row]) -> None: ...
 
@@ -80,9 +82,14 @@ class Sink(Protocol):
 class SourceFile:
     folder: str
     rel: str
-    path: Path
+    path: str
     size: int
     mtime_ns: int
+    known: FileState | None  # as last read
+
+
+Refuse = Callable[[str, os.stat_result], None]
+States = Callable[[str, str], dict[str, FileState]]
 
 
 def _is_document(name: str, in_calls: bool) -> bool:
@@ -98,29 +105,27 @@ def _order(entry: os.DirEntry[str]) -> tuple[int, str]:
             name)
 
 
-def _walk(folder: Path, root: str, rel: str, refuse: Callable[[Path, os.stat_result], None]
-          ) -> Iterator[SourceFile]:
+def _walk(folder: str, root: str, rel: str, refuse: Refuse, states: States) -> Iterator[SourceFile]:
     try:
         with os.scandir(folder) as it:
-            entries = sorted(it, key=_order)  # one listing at a time; names only
+            entries = sorted(it, key=_order)  # one listing at a time: names, not documents
     except (FileNotFoundError, NotADirectoryError):
         return  # gone meanwhile (a sync client): a missing file is never a deletion
-    in_calls = folder.name == "calls"
+    in_calls = os.path.basename(folder) == "calls"
+    known = states(root, rel) if any(not e.is_dir(follow_symlinks=False) for e in entries) else {}
     for e in entries:
         if e.is_dir(follow_symlinks=False):
-            yield from _walk(Path(e.path), root, f"{rel}{e.name}/", refuse)
+            yield from _walk(e.path, root, f"{rel}{e.name}/", refuse, states)
         elif _is_document(e.name, in_calls):
             try:
                 st = e.stat()
             except FileNotFoundError:
                 continue
-            refuse(Path(e.path), st)
-            yield SourceFile(root, rel + e.name, Path(e.path), st.st_size, st.st_mtime_ns)
-    del entries
+            refuse(e.path, st)
+            yield SourceFile(root, rel + e.name, e.path, st.st_size, st.st_mtime_ns, known.get(rel + e.name))
 
 
-def source_files(paths: Iterable[str | Path], refuse: Callable[[Path, os.stat_result], None]
-                 ) -> Iterator[SourceFile]:
+def source_files(paths: Iterable[str | Path], refuse: Refuse, states: States) -> Iterator[SourceFile]:
     """Every document under paths, lazily. All paths are checked before the first is
     yielded; a folder inside another folder given is read once, as part of that one."""
     given: list[Path] = []
@@ -128,9 +133,9 @@ def source_files(paths: Iterable[str | Path], refuse: Callable[[Path, os.stat_re
         p = Path(raw).expanduser()
         if not p.exists():
             raise ImportRefused(f"{p}: no such file or folder")
-        given.append(p.resolve())
         if p.is_file():
-            refuse(p, p.stat())
+            refuse(str(p), p.stat())
+        given.append(p.resolve())
     folders = [p for p in given if p.is_dir()]
 
     def covered(p: Path) -> bool:
@@ -142,10 +147,11 @@ def source_files(paths: Iterable[str | Path], refuse: Callable[[Path, os.stat_re
             continue
         seen.add(p)
         if p.is_dir():
-            yield from _walk(p, str(p), "", refuse)
+            yield from _walk(str(p), str(p), "", refuse, states)
         else:
             st = p.stat()
-            yield SourceFile(str(p.parent), p.name, p, st.st_size, st.st_mtime_ns)
+            yield SourceFile(str(p.parent), p.name, str(p), st.st_size, st.st_mtime_ns,
+                             states(str(p.parent), "").get(p.name))
 
 
 # --- one document -----------------------------------------------------------------------------
@@ -154,7 +160,7 @@ def _loc(loc: Sequence[Any]) -> str:
     return ".".join(str(x) for x in loc) or "(document)"
 
 
-def _check_versions(path: Path, obj: Any) -> None:
+def _check_versions(path: str | Path, obj: Any) -> None:
     docs = [obj]
     if isinstance(obj, dict) and obj.get("type") == "bundle":
         docs += [obj.get("manifest"), obj.get("reps")]
@@ -171,17 +177,24 @@ def _check_versions(path: Path, obj: Any) -> None:
                 f"fieldcoach/{SCHEMA_VERSION}); upgrade fieldcoach to import it")
 
 
-def parse_document(path: Path, data: bytes) -> Any:
-    """Validate one file's bytes; raises ImportRefused naming the file and the field."""
+def parse_document(path: str | Path, data: bytes) -> dict[str, Any]:
+    """Validate one file's bytes against the published models and return them as plain
+    JSON (the models' instances would cost more to read back than to parse again); raises
+    ImportRefused naming the file and the field."""
     from pydantic import ValidationError
 
     from .models import DOCUMENT
 
     try:
-        return DOCUMENT.validate_json(data)  # the common case: one pass, no json.loads
+        DOCUMENT.validate_json(data)  # the common case: one pass in pydantic-core
     except ValidationError as exc:
-        first = exc
-    # Refused: find the plainest reason (not JSON, a newer version, then the field).
+        _refusal(path, data, exc)
+    obj: dict[str, Any] = json.loads(data)
+    return obj
+
+
+def _refusal(path: str | Path, data: bytes, first: Any) -> NoReturn:
+    """The plainest reason a document was refused: not JSON, a newer version, then the field."""
     try:
         obj = json.loads(data)
     except UnicodeDecodeError as exc:
@@ -215,26 +228,46 @@ _CALL_PARTS = (("notes", "note"), ("debrief_answers", "debrief_answer"), ("ratin
 _REPS_PARTS = (("reps", "rep"), ("goals", "goal"), ("expectations", "expectation"), ("skills", "skill"))
 
 
-def _getters(table: str) -> list[tuple[str, int]]:
-    """(column, how to convert): 0 as is, 1 a stamp, 2 a JSON list."""
-    jcols = JSON_COLUMNS.get(table, ())
-    return [(c, 2 if c in jcols else 1 if c.endswith("_at") else 0) for c in COLUMNS[table]]
+def stamp(value: str) -> str:
+    """A validated stamp in the stored form (UTC, microseconds, "+00:00"): exported files
+    already hold that form, so only other offsets and precisions are parsed again."""
+    if len(value) == 32 and value[10] == "T" and value[19] == "." and value[26:] == "+00:00":
+        return value  # pydantic read it as a datetime: this shape is the stored form
+    from pydantic import AwareDatetime, TypeAdapter
+
+    return to_db(TypeAdapter(AwareDatetime).validate_json(json.dumps(value)))
 
 
-_GETTERS = {t: _getters(t) for t in COLUMNS}
+class _Shape:
+    """How a record of a table becomes a row: its columns in order (operator.itemgetter
+    reads them in one call), which are stamps and which JSON lists."""
+
+    def __init__(self, table: str) -> None:
+        cols = COLUMNS[table]
+        self.get = operator.itemgetter(*cols)
+        self.stamps = tuple(i for i, c in enumerate(cols) if c.endswith("_at"))
+        self.lists = tuple(i for i, c in enumerate(cols) if c in JSON_COLUMNS.get(table, ()))
 
 
-def _row(table: str, rec: Any, extra: tuple[Any, ...]) -> Row:
-    out: list[Any] = []
-    for c, how in _GETTERS[table]:
-        v = getattr(rec, c)
-        if how == 1 and v is not None:
-            v = to_db(v) if isinstance(v, datetime) else v
-        elif how == 2:
-            v = json.dumps([x.model_dump(exclude_unset=True) if hasattr(x, "model_dump") else x for x in v],
-                           ensure_ascii=False, separators=(",", ":"))
-        out.append(v)
-    return (*out, *extra)
+_SHAPES = {t: _Shape(t) for t in COLUMNS}
+
+
+def _rows(table: str, recs: list[dict[str, Any]], extra: tuple[Any, ...] = ()) -> list[Row]:
+    shape = _SHAPES[table]
+    get, stamps, lists = shape.get, shape.stamps, shape.lists
+    out = []
+    for rec in recs:
+        row = list(get(rec))
+        for i in stamps:
+            v = row[i]
+            # the stored form (what export writes) as is; other offsets and precisions parsed
+            if v is not None and not (len(v) == 32 and v[10] == "T" and v[19] == "." and v[26:] == "+00:00"):
+                row[i] = stamp(v)
+        for i in lists:
+            row[i] = json.dumps(row[i], ensure_ascii=False, separators=(",", ":"))
+        row.extend(extra)
+        out.append(tuple(row))
+    return out
 
 
 @dataclass
@@ -245,33 +278,39 @@ class Owner:
     manager_name: str | None  # only a manifest (or a bundle's) names the manager
 
 
-def document_parts(doc: Any) -> Iterator[Owner | tuple[str, Row]]:
-    """A document as its owners, then its rows as (table, row), and the reps call
-    documents name as ("rep_ref", (id, name))."""
-    from .models import Bundle, CallDocument, Manifest, RepsDocument
+@dataclass
+class RepRef:
+    """A rep as a call document names it (the rep itself may not be in the import)."""
 
-    if isinstance(doc, Bundle):
-        yield Owner(doc.manifest.manager_id, doc.manifest.manager_name)
-        yield from document_parts(doc.reps)
-        for c in doc.calls:
+    id: str
+    name: str
+
+
+def document_parts(doc: dict[str, Any]) -> Iterator[Owner | RepRef | tuple[str, list[Row]]]:
+    """A validated document as its owner, the rep a call names, and its rows as
+    (table, rows), a list per part of the document."""
+    kind = doc["type"]
+    if kind == "bundle":
+        yield from document_parts(doc["manifest"])
+        yield from document_parts(doc["reps"])
+        for c in doc["calls"]:
             yield from document_parts(c)
-    elif isinstance(doc, CallDocument):
-        yield Owner(doc.manager_id, None)
-        yield "rep_ref", (doc.rep.id, doc.rep.name)
-        yield "call", _row("call", doc.call, ())
-        extra = (doc.call.id,)
+    elif kind == "call":
+        yield Owner(doc["manager_id"], None)
+        yield RepRef(doc["rep"]["id"], doc["rep"]["name"])
+        call = doc["call"]
+        yield "call", _rows("call", [call])
+        extra = (call["id"],)
         for key, table in _CALL_PARTS:
-            for rec in getattr(doc, key):
-                yield table, _row(table, rec, extra)
-    elif isinstance(doc, RepsDocument):
-        yield Owner(doc.manager_id, None)
+            if doc[key]:
+                yield table, _rows(table, doc[key], extra)
+    elif kind == "reps":
+        yield Owner(doc["manager_id"], None)
         for key, table in _REPS_PARTS:
-            for rec in getattr(doc, key):
-                yield table, _row(table, rec, ())
-        for rec in doc.next_steps:
-            yield "next_step", _row("next_step", rec, (None,))
-    elif isinstance(doc, Manifest):
-        yield Owner(doc.manager_id, doc.manager_name)
+            yield table, _rows(table, doc[key])
+        yield "next_step", _rows("next_step", doc["next_steps"], (None,))
+    elif kind == "manifest":
+        yield Owner(doc["manager_id"], doc["manager_name"])
 
 
 # --- the engine -------------------------------------------------------------------------------
@@ -289,17 +328,26 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _hash_file(path: Path) -> str | None:
+def _hash_file(path: str) -> str | None:
     try:
-        with path.open("rb") as fh:
+        with open(path, "rb") as fh:
             return hashlib.file_digest(fh, "sha256").hexdigest()
     except OSError:
         return None
 
 
-def ingest(sink: Sink, paths: Iterable[str | Path], *, on_owner: Callable[[Owner, Path], None],
-           refuse: Callable[[Path, os.stat_result], None] = lambda p, st: None,
-           batch: int = BATCH) -> IngestStats:
+def _unchanged(f: SourceFile) -> bool | None:
+    """True: as last read, by size and mtime. None: the content hash must tell."""
+    k = f.known
+    if k is None or k.size != f.size:
+        return False
+    if k.mtime_ns == f.mtime_ns and f.mtime_ns + RACY_NS < k.read_ns:
+        return True
+    return None
+
+
+def ingest(sink: Sink, paths: Iterable[str | Path], *, on_owner: Callable[[Owner, str], None],
+           refuse: Refuse = lambda path, st: None, batch: int = BATCH) -> IngestStats:
     """Read every document under paths into sink. Raises ImportRefused at the first
     document that is refused (the caller's transaction then undoes what the sink got)."""
     stats = IngestStats()
@@ -311,20 +359,20 @@ def ingest(sink: Sink, paths: Iterable[str | Path], *, on_owner: Callable[[Owner
             sink.put(table, pending[table])
             pending[table] = []
 
-    for f in source_files(paths, refuse):
+    for f in source_files(paths, refuse, sink.file_states):
         stats.files += 1
-        known = sink.file_state(f.folder, f.rel)
         now = time.time_ns()
-        if known is not None and known.size == f.size:
-            same = known.mtime_ns == f.mtime_ns and f.mtime_ns + RACY_NS < known.read_ns
-            if not same and _hash_file(f.path) == known.sha256:
-                same = True  # touched, or too recent to trust: the bytes are the same
-                states.append(FileState(f.folder, f.rel, f.size, f.mtime_ns, known.sha256, now))
-            if same:
-                stats.skipped += 1
-                continue
+        same = _unchanged(f)
+        if same is None and f.known is not None and _hash_file(f.path) == f.known.sha256:
+            # touched, or written too close to the last read to trust: the bytes are the same
+            states.append(FileState(f.folder, f.rel, f.size, f.mtime_ns, f.known.sha256, now))
+            same = True
+        if same:
+            stats.skipped += 1
+            continue
         try:
-            data = f.path.read_bytes()
+            with open(f.path, "rb") as fh:
+                data = fh.read()
         except FileNotFoundError:
             continue  # went away since the listing: never a deletion
         except OSError as exc:
@@ -337,20 +385,21 @@ def ingest(sink: Sink, paths: Iterable[str | Path], *, on_owner: Callable[[Owner
             if isinstance(part, Owner):
                 on_owner(part, f.path)
                 continue
-            table, row = part
-            if table == "rep_ref":
-                stats.rep_names.setdefault(row[0], row[1])
+            if isinstance(part, RepRef):
+                stats.rep_names.setdefault(part.id, part.name)
                 continue
+            table, new = part
             rows = pending[table]
-            rows.append(row)
-            stats.rows[table] = stats.rows.get(table, 0) + 1
+            rows += new
             if len(rows) >= batch:
+                stats.rows[table] = stats.rows.get(table, 0) + len(rows)
                 flush(table)
         del doc
         if len(states) >= batch:
             sink.remember(states)
             states = []
     for table in TABLE_ORDER:
+        stats.rows[table] = stats.rows.get(table, 0) + len(pending[table])
         flush(table)
     sink.remember(states)
     return stats

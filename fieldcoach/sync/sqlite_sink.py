@@ -7,15 +7,19 @@ so the newer version of a record wins and a tie keeps the local one, with no rea
 the local rows first. One case needs more: the same record twice in one import at the
 same updated_at (a bundle and a store folder of two laptops) must give the same result
 whichever file comes first, so between two versions written by this import the content
-decides (a row-value comparison of all columns). Temporary triggers note which ids this
-import wrote, which is also how it counts what was new, updated or deleted.
+decides (a row-value comparison of all columns). "Written by this import" is a rowid
+above the table's largest before the import (an insert), or an id noted in a temporary
+table before a batch that holds a newer version of a record the file already had; the
+same two tell what was new, updated or deleted. (A trigger noting updates made every
+insert of the upsert twice as slow: 2.1 s against 4.4 s for 205,000 rows.)
 
-Runs inside the caller's transaction: open() adds the temporary tables and triggers,
-close() counts, drop() removes them (temp objects live with the connection, not the file).
+Runs inside the caller's transaction: open() takes the rowids and adds the temporary
+tables, close() counts, drop() removes them (temp objects live with the connection).
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import dataclass, field
 
@@ -24,18 +28,11 @@ from .ingest import TABLE_ORDER, FileState, Row, columns
 STATE_TABLE = "ingest_file"
 
 
-def _touched(table: str) -> str:
-    # unqualified: a trigger body may not name a schema; temp tables are found first anyway
-    return f"ingest_touched_{table}"
+def _updated(table: str) -> str:
+    return f"ingest_updated_{table}"
 
 
-def _note(table: str, values: str) -> str:
-    # not INSERT OR IGNORE: inside a trigger the outer statement's conflict policy wins
-    return (f"INSERT INTO {table} SELECT new.id, {values} "
-            f"WHERE NOT EXISTS (SELECT 1 FROM {table} WHERE id = new.id);")
-
-
-def upsert_sql(table: str) -> str:
+def upsert_sql(table: str, last_rowid: int) -> str:
     cols = columns(table)
     sets = ", ".join(f"{c} = excluded.{c}" for c in cols if c != "id")
     mine = ", ".join(f"ifnull({table}.{c}, x'')" for c in cols)
@@ -44,7 +41,7 @@ def upsert_sql(table: str) -> str:
             f"ON CONFLICT(id) DO UPDATE SET {sets} "
             f"WHERE excluded.updated_at > {table}.updated_at "
             f"OR (excluded.updated_at = {table}.updated_at "
-            f"AND {table}.id IN (SELECT id FROM temp.{_touched(table)}) "
+            f"AND ({table}.rowid > {last_rowid} OR {table}.id IN (SELECT id FROM temp.{_updated(table)})) "
             f"AND ({theirs}) > ({mine}))")
 
 
@@ -62,34 +59,33 @@ class SqliteSink:
     def __init__(self, con: sqlite3.Connection) -> None:
         self.con = con
         self.counts = MergeCounts()
-        self._sql = {t: upsert_sql(t) for t in TABLE_ORDER}
+        self.last_rowid: dict[str, int] = {}
+        self._sql: dict[str, str] = {}
 
     # -- life cycle (inside the caller's transaction) --
     def open(self) -> None:
         con = self.con
         for t in TABLE_ORDER:
-            bare = _touched(t)
-            con.execute(f"CREATE TEMP TABLE IF NOT EXISTS {bare} (id TEXT PRIMARY KEY, fresh INTEGER, "
+            self.last_rowid[t] = con.execute(f"SELECT ifnull(max(rowid), 0) FROM {t}").fetchone()[0]
+            self._sql[t] = upsert_sql(t, self.last_rowid[t])
+            name = _updated(t)
+            con.execute(f"CREATE TEMP TABLE IF NOT EXISTS {name} (id TEXT PRIMARY KEY, "
                         "was_deleted INTEGER) WITHOUT ROWID")
-            con.execute(f"DELETE FROM temp.{bare}")
-            con.execute(f"CREATE TEMP TRIGGER IF NOT EXISTS ingest_ins_{t} AFTER INSERT ON main.{t} "
-                        f"BEGIN {_note(bare, '1, 0')} END")
-            con.execute(f"CREATE TEMP TRIGGER IF NOT EXISTS ingest_upd_{t} AFTER UPDATE ON main.{t} "
-                        f"BEGIN {_note(bare, '0, old.deleted_at IS NOT NULL')} END")
-        # Rows arrive in file order, not in foreign-key order: check the keys at commit.
-        con.execute("PRAGMA defer_foreign_keys = ON")
+            con.execute(f"DELETE FROM temp.{name}")
+
+    def _written(self, t: str) -> str:
+        return (f"SELECT x.updated_at, x.deleted_at, 1 AS fresh, 0 AS was_deleted FROM main.{t} x "
+                f"WHERE x.rowid > {self.last_rowid[t]} UNION ALL "
+                f"SELECT x.updated_at, x.deleted_at, 0, k.was_deleted FROM temp.{_updated(t)} k "
+                f"JOIN main.{t} x ON x.id = k.id")
 
     def close(self) -> None:
-        """Count what this import wrote and stop noting writes (touched_ids still answers
-        until drop())."""
-        con = self.con
+        """Count what this import wrote."""
         c = self.counts
         for t in TABLE_ORDER:
-            name = _touched(t)
-            fresh, upd, dele, oldest = con.execute(
-                f"SELECT total(k.fresh), total(1 - k.fresh), "
-                f"total(x.deleted_at IS NOT NULL AND NOT k.was_deleted), min(x.updated_at) "
-                f"FROM temp.{name} k JOIN main.{t} x ON x.id = k.id").fetchone()
+            fresh, upd, dele, oldest = self.con.execute(
+                f"SELECT total(fresh), total(1 - fresh), total(deleted_at IS NOT NULL AND NOT was_deleted), "
+                f"min(updated_at) FROM ({self._written(t)})").fetchone()
             if fresh:
                 c.inserted[t] = int(fresh)
             if upd:
@@ -97,33 +93,48 @@ class SqliteSink:
             c.deleted += int(dele)
             if oldest is not None and (c.oldest_applied is None or oldest < c.oldest_applied):
                 c.oldest_applied = oldest
-        self._drop_triggers()
-
-    def _drop_triggers(self) -> None:
-        for t in TABLE_ORDER:
-            self.con.execute(f"DROP TRIGGER IF EXISTS temp.ingest_ins_{t}")
-            self.con.execute(f"DROP TRIGGER IF EXISTS temp.ingest_upd_{t}")
 
     def drop(self) -> None:
         """Leave the connection as it was, after a commit or a rollback (which may already
         have taken the temporary tables with it)."""
-        self._drop_triggers()
         for t in TABLE_ORDER:
-            self.con.execute(f"DROP TABLE IF EXISTS temp.{_touched(t)}")
+            self.con.execute(f"DROP TABLE IF EXISTS temp.{_updated(t)}")
 
-    def touched_ids(self, table: str) -> list[str]:
-        return [r[0] for r in self.con.execute(f"SELECT id FROM temp.{_touched(table)}")]
+    def written_ids(self, table: str) -> list[str]:
+        return [r[0] for r in self.con.execute(
+            f"SELECT id FROM main.{table} WHERE rowid > {self.last_rowid[table]} "
+            f"UNION SELECT id FROM temp.{_updated(table)}")]
 
     # -- the Sink protocol --
     def put(self, table: str, rows: list[Row]) -> None:
+        if self.last_rowid[table]:  # the table had records: some of these may update them
+            self._note_updates(table, rows)
         cur = self.con.executemany(self._sql[table], rows)
         self.counts.offered += len(rows)
         self.counts.applied += max(cur.rowcount, 0)
 
-    def file_state(self, folder: str, path: str) -> FileState | None:
-        r = self.con.execute(f"SELECT size, mtime_ns, sha256, read_ns FROM {STATE_TABLE} "
-                             "WHERE folder = ? AND path = ?", (folder, path)).fetchone()
-        return None if r is None else FileState(folder, path, r[0], r[1], r[2], r[3])
+    def _note_updates(self, table: str, rows: list[Row]) -> None:
+        """Note the records the file already had that rows hold a newer version of (the
+        upsert will write them), with whether they were tombstones then."""
+        newest: dict[str, str] = {}
+        for r in rows:  # id and updated_at are the first and third columns
+            if r[2] > newest.get(r[0], ""):
+                newest[r[0]] = r[2]
+        local = self.con.execute(
+            f"SELECT id, updated_at, deleted_at IS NOT NULL FROM main.{table} "
+            f"WHERE rowid <= {self.last_rowid[table]} AND id IN (SELECT value FROM json_each(?))",
+            (json.dumps(list(newest)),)).fetchall()
+        name = _updated(table)
+        self.con.executemany(f"INSERT OR IGNORE INTO temp.{name} (id, was_deleted) VALUES (?, ?)",
+                             [(rid, was) for rid, at, was in local if newest[rid] > at])
+
+    def file_states(self, folder: str, directory: str) -> dict[str, FileState]:
+        # a range of the primary key: the paths that start with directory ("/" + 1 == "0")
+        end = directory[:-1] + "0" if directory else "\U0010ffff"
+        return {r[0]: FileState(folder, r[0], r[1], r[2], r[3], r[4]) for r in self.con.execute(
+            f"SELECT path, size, mtime_ns, sha256, read_ns FROM {STATE_TABLE} "
+            "WHERE folder = ? AND path >= ? AND path < ?", (folder, directory, end))
+            if "/" not in r[0][len(directory):]}
 
     def remember(self, states: list[FileState]) -> None:
         self.con.executemany(
