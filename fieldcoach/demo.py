@@ -63,7 +63,11 @@ STEPS = [("rep", "Send recap and proposed pilot plan"), ("rep", "Book follow-up 
 
 
 def _id(rng: random.Random) -> str:
-    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+    """A new random id, unique to this database: two demo databases never share a rep or a
+    call, so their exports make a realistic team store. The seeded generator still takes
+    its draw, so everything else comes out as before for the same seed and clock."""
+    rng.getrandbits(128)
+    return str(uuid.uuid4())
 
 
 def _working_day(day: datetime, tz: tzinfo, hour: int, minute: int) -> datetime:
@@ -85,7 +89,7 @@ def write_demo(store: Store, *, calls: int = 40, seed: int = 7, now: datetime | 
     now = now or utcnow()
     tz = tz or local_tz()
     this_monday = week_start(now, tz)
-    bootstrap(store, manager_name="Alex Morgan")
+    manager_id = bootstrap(store, manager_name="Alex Morgan")
     con = store.con()
     skill_ids = [k.id for k in skills(con)]
     questions = script(con)
@@ -167,13 +171,13 @@ def write_demo(store: Store, *, calls: int = 40, seed: int = 7, now: datetime | 
 
     base = "id, created_at, updated_at"
     sql = {
-        "rep": f"INSERT INTO rep ({base}, name, role, territory) VALUES (?,?,?,?,?,?)",
+        "rep": f"INSERT INTO rep ({base}, name, role, territory, manager_id) VALUES (?,?,?,?,?,?,?)",
         "goal": f"INSERT INTO goal ({base}, rep_id, statement, skill_ids, status) VALUES (?,?,?,?,?,?,?)",
         "exp": f"INSERT INTO expectation ({base}, rep_id, text, position) VALUES (?,?,?,?,?,?)",
         "call": f"INSERT INTO call ({base}, deleted_at, rep_id, account, contact, kind, status, "
                 "scheduled_at, started_at, ended_at, feedback_started_at, feedback_ended_at, objective, "
-                "advance_min, advance_stretch, prep_answers, skill_ids) "
-                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "advance_min, advance_stretch, prep_answers, skill_ids, manager_id) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         "note": f"INSERT INTO note ({base}, deleted_at, call_id, taken_at, offset_seconds, text, kind, "
                 "skill_id, private) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
         "ans": f"INSERT INTO debrief_answer ({base}, deleted_at, call_id, question_id, question, answer, by, "
@@ -185,7 +189,8 @@ def write_demo(store: Store, *, calls: int = 40, seed: int = 7, now: datetime | 
     }
     with transaction(con):
         for key, stmt in sql.items():
-            con.executemany(stmt, rows[key])
+            owned = key in ("rep", "call")  # every rep and call is the manager's (schema_sql.V4)
+            con.executemany(stmt, [(*r, manager_id) for r in rows[key]] if owned else rows[key])
     return (f"{len(rows['rep'])} reps, {len(rows['call'])} calls, {len(rows['note'])} notes, "
             f"{len(rows['step'])} next steps")
 

@@ -39,6 +39,12 @@ class CallRow:
     feedback_ended_at: datetime | None
 
 
+# This database's manager: the oldest live manager row (services.bootstrap makes it).
+# Lists and figures cover this manager's reps and calls only (PRODUCT.md section 5,
+# "Ownership"); as a constant subquery it is read once per statement and leaves the
+# manager-first indexes (schema_sql.V4) usable.
+MANAGER = "(SELECT id FROM manager WHERE deleted_at IS NULL ORDER BY created_at, id LIMIT 1)"
+
 CALL_COLS = ("c.id, c.rep_id, r.name, c.account, c.contact, c.kind, c.status, c.scheduled_at, "
               "c.started_at, c.ended_at, c.feedback_started_at, c.feedback_ended_at")
 CALL_SELECT = f"SELECT {CALL_COLS} FROM call c JOIN rep r ON r.id = c.rep_id"  # rows for call_row()
@@ -50,7 +56,7 @@ def call_row(r: sqlite3.Row | tuple[Any, ...]) -> CallRow:
 
 def settings(con: sqlite3.Connection) -> Settings:
     r = con.execute("SELECT id, name, budget_minutes, late_minutes, store_dir, dayfirst, theme "
-                    "FROM manager WHERE deleted_at IS NULL ORDER BY created_at LIMIT 1").fetchone()
+                    "FROM manager WHERE deleted_at IS NULL ORDER BY created_at, id LIMIT 1").fetchone()
     if r is None:
         return Settings("", "", 120, 30, None, True, "textual-dark")
     return Settings(r[0], r[1], r[2], r[3], r[4], bool(r[5]), r[6])

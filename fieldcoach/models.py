@@ -124,6 +124,9 @@ class Skill(Record, table=True):
 
 
 class Rep(Record, table=True):
+    # The manager whose record this is (schema_sql.V4): set on every write, never exported
+    # as a field (the store folder names the manager).
+    manager_id: str | None = Field(default=None, foreign_key="manager.id")
     name: str
     role: str = ""
     territory: str = ""
@@ -143,6 +146,7 @@ class Expectation(Record, table=True):
 
 
 class Call(Record, table=True):
+    manager_id: str | None = Field(default=None, foreign_key="manager.id")  # as Rep's
     rep_id: str = Field(foreign_key="rep.id")
     account: str = ""
     contact: str = ""
@@ -169,6 +173,9 @@ class Note(Record, table=True):
     kind: str = "plain"
     skill_id: str | None = None
     private: bool = False
+    # Has been in the team store (exported, or imported from it): made private, it leaves
+    # as a retraction (schema_sql.V5). Local only.
+    shared: bool = False
 
 
 class ScriptQuestion(Record, table=True):

@@ -15,6 +15,7 @@ from datetime import datetime
 from .clock import from_db, to_db, utcnow
 from .db import transaction
 from .errors import FieldError
+from .lookups import MANAGER
 from .shorthand import parse_note
 
 MAX_NOTE_CHARS = 100_000
@@ -50,8 +51,8 @@ class ActiveCall:
 def active_call(con: sqlite3.Connection) -> ActiveCall | None:
     """The call being observed right now (the most recently started), if any."""
     r = con.execute(
-        "SELECT id, started_at, skill_ids FROM call WHERE status = 'observing' AND deleted_at IS NULL "
-        "ORDER BY started_at DESC LIMIT 1").fetchone()
+        f"SELECT id, started_at, skill_ids FROM call WHERE manager_id = {MANAGER} AND status = 'observing' "
+        "AND deleted_at IS NULL ORDER BY started_at DESC LIMIT 1").fetchone()
     if r is None:
         return None
     return call_context(con, r[0], r[1], r[2])

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta, tzinfo
 
 from . import coaching
 from .clock import from_db, to_db, week_start
-from .lookups import CALL_COLS, CALL_SELECT, call_row
+from .lookups import CALL_COLS, CALL_SELECT, MANAGER, call_row
 from .lookups import CallRow, Settings, find_call, settings  # noqa: F401 (re-exported)
 from .notes import NoteRow, call_notes, inbox
 
@@ -93,7 +93,7 @@ def script(con: sqlite3.Connection) -> list[QuestionRow]:
 
 def open_steps(con: sqlite3.Connection, now: datetime, rep_id: str | None = None,
                limit: int = 50) -> list[StepRow]:
-    where = "s.done_at IS NULL AND s.deleted_at IS NULL AND r.deleted_at IS NULL"
+    where = f"r.manager_id = {MANAGER} AND s.done_at IS NULL AND s.deleted_at IS NULL AND r.deleted_at IS NULL"
     args: list = []
     if rep_id:
         where += " AND s.rep_id = ?"
@@ -111,7 +111,8 @@ def focus_inputs(con: sqlite3.Connection, now: datetime) -> list[coaching.RepFoc
     # last coached: one seek per rep on ix_call_rep_kind (max over the index's last column)
     reps = con.execute(
         "SELECT r.id, r.name, (SELECT max(c.ended_at) FROM call c WHERE c.rep_id = r.id "
-        "AND c.kind = 'coaching' AND c.deleted_at IS NULL) FROM rep r WHERE r.deleted_at IS NULL").fetchall()
+        f"AND c.kind = 'coaching' AND c.deleted_at IS NULL) FROM rep r WHERE r.manager_id = {MANAGER} "
+        "AND r.deleted_at IS NULL").fetchall()
     last = {r[0]: r[2] for r in reps}
     goals = {r[0] for r in con.execute(
         "SELECT DISTINCT rep_id FROM goal WHERE status = 'active' AND deleted_at IS NULL")}
@@ -119,7 +120,7 @@ def focus_inputs(con: sqlite3.Connection, now: datetime) -> list[coaching.RepFoc
         "SELECT rep_id, count(*), sum(due_at IS NOT NULL AND due_at < ?) FROM next_step "
         "WHERE done_at IS NULL AND deleted_at IS NULL GROUP BY rep_id", (now_s,))}
     planned = {r[0] for r in con.execute(
-        "SELECT DISTINCT rep_id FROM call WHERE kind = 'coaching' AND status = 'planned' "
+        f"SELECT DISTINCT rep_id FROM call WHERE manager_id = {MANAGER} AND kind = 'coaching' AND status = 'planned' "
         "AND deleted_at IS NULL AND (scheduled_at IS NULL OR scheduled_at >= ?)", (now_s,))}
     return [coaching.RepFocusInput(
         rep_id=rid, name=name, last_coached=from_db(last.get(rid)), has_goal=rid in goals,
@@ -128,14 +129,15 @@ def focus_inputs(con: sqlite3.Connection, now: datetime) -> list[coaching.RepFoc
 
 
 def first_use(con: sqlite3.Connection) -> datetime | None:
-    """When the manager started with fieldcoach: the earliest of the manager row, any rep and
-    any call started (imported records keep the times of the laptop they came from). The
-    seeded skills and questions are left out: their times are not the manager's. Reps are
-    few and calls are read on ix_call_started, so this costs three index or tiny reads."""
+    """When the manager started with fieldcoach: the earliest of the manager row, any of the
+    manager's reps and calls started (imported records keep the times of the laptop they
+    came from). The seeded skills and questions are left out: their times are not the
+    manager's. Reps are few and calls are read on ix_call_manager_started, so this costs
+    three index or tiny reads."""
     r = con.execute(
-        "SELECT min(t) FROM (SELECT min(created_at) AS t FROM manager "
-        "UNION ALL SELECT min(created_at) FROM rep "
-        "UNION ALL SELECT min(started_at) FROM call)").fetchone()
+        f"SELECT min(t) FROM (SELECT min(created_at) AS t FROM manager WHERE id = {MANAGER} "
+        f"UNION ALL SELECT min(created_at) FROM rep WHERE manager_id = {MANAGER} "
+        f"UNION ALL SELECT min(started_at) FROM call WHERE manager_id = {MANAGER})").fetchone()
     return from_db(r[0]) if r else None
 
 
@@ -144,12 +146,14 @@ def home_summary(con: sqlite3.Connection, now: datetime, tz: tzinfo | None = Non
     s = settings(con)
     since = week_start(now, tz) - timedelta(weeks=weeks - 1)
     since_s = to_db(since)
-    # Only calls in the window are read, each part on an index (ix_call_started, then
-    # ix_call_status for selling calls done in the window by date, or by end when undated).
+    # Only the manager's calls in the window are read, each part on an index
+    # (ix_call_manager_started, then ix_call_manager_status for selling calls done in the
+    # window by date, or by end when undated).
     cols = "id, kind, started_at, ended_at, feedback_started_at, feedback_ended_at"
-    selling_done = f"SELECT {cols} FROM call WHERE deleted_at IS NULL AND status = 'done' AND kind = 'selling'"
+    mine = f"manager_id = {MANAGER} AND deleted_at IS NULL"
+    selling_done = f"SELECT {cols} FROM call WHERE {mine} AND status = 'done' AND kind = 'selling'"
     rows = con.execute(
-        f"SELECT {cols} FROM call WHERE deleted_at IS NULL AND started_at >= ? "
+        f"SELECT {cols} FROM call WHERE {mine} AND started_at >= ? "
         f"UNION {selling_done} AND scheduled_at >= ? "
         f"UNION {selling_done} AND scheduled_at IS NULL AND ended_at >= ?",
         (since_s, since_s, since_s)).fetchall()
@@ -167,12 +171,12 @@ def home_summary(con: sqlite3.Connection, now: datetime, tz: tzinfo | None = Non
             late += 1
     upcoming = [call_row(r) for r in con.execute(
         f"{CALL_SELECT} "
-        "WHERE c.status = 'planned' AND c.deleted_at IS NULL "
+        f"WHERE c.manager_id = {MANAGER} AND c.status = 'planned' AND c.deleted_at IS NULL "
         "AND (c.scheduled_at IS NULL OR c.scheduled_at >= ?) ORDER BY c.scheduled_at LIMIT 10",
         (to_db(now - timedelta(hours=12)),))]
     in_progress = [call_row(r) for r in con.execute(
         f"{CALL_SELECT} "
-        "WHERE c.status IN ('observing', 'debrief') AND c.deleted_at IS NULL "
+        f"WHERE c.manager_id = {MANAGER} AND c.status IN ('observing', 'debrief') AND c.deleted_at IS NULL "
         "ORDER BY c.started_at DESC LIMIT 5")]
     budget_weeks = coaching.weekly_minutes(intervals, now, s.budget_minutes, weeks, tz)
     return HomeSummary(
@@ -207,7 +211,7 @@ def list_reps(con: sqlite3.Connection) -> list[RepRow]:
         "  AND c.deleted_at IS NULL), "
         " (SELECT count(*) FROM next_step s WHERE s.rep_id = r.id AND s.done_at IS NULL "
         "  AND s.deleted_at IS NULL) "
-        "FROM rep r WHERE r.deleted_at IS NULL ORDER BY r.name COLLATE NOCASE")
+        f"FROM rep r WHERE r.manager_id = {MANAGER} AND r.deleted_at IS NULL ORDER BY r.name COLLATE NOCASE")
     return [RepRow(a, b, c, d, e or "", from_db(f), g) for a, b, c, d, e, f, g in rows]
 
 

@@ -158,10 +158,53 @@ V3 = _seed("skill", ("name", "description", "position"),
           [(id_, SEED_STAMP, SEED_STAMP, stage, text, i)
            for i, (id_, stage, text) in enumerate(SEEDED_SCRIPT)])
 
+# Every rep and call belongs to a manager (PRODUCT.md section 5, "Ownership"). Until now a
+# file held one manager, so its reps and calls are that manager's; a file with records
+# and no manager row yet gets one (a random UUID, dated by its oldest record), as the app
+# would have made on the first visit to settings or export. manager_id is nullable only
+# because SQLite cannot add a NOT NULL column that references another table; everything
+# that writes a rep or a call sets it. The manager-first indexes replace the call indexes
+# home and export read, so their queries stay index searches once scoped to the manager.
+_UUID4 = ("lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || "
+          "substr(lower(hex(randomblob(2))), 2) || '-' || substr('89ab', 1 + abs(random()) % 4, 1) || "
+          "substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6)))")
+_FIRST_MANAGER = "(SELECT id FROM manager WHERE deleted_at IS NULL ORDER BY created_at, id LIMIT 1)"
+V4 = f"""
+ALTER TABLE rep ADD COLUMN manager_id TEXT REFERENCES manager(id);
+ALTER TABLE call ADD COLUMN manager_id TEXT REFERENCES manager(id);
+INSERT INTO manager (id, created_at, updated_at)
+SELECT {_UUID4}, t, t FROM (
+    SELECT min(t) AS t FROM (SELECT min(created_at) AS t FROM rep
+                             UNION ALL SELECT min(created_at) FROM call))
+WHERE t IS NOT NULL AND NOT EXISTS (SELECT 1 FROM manager WHERE deleted_at IS NULL);
+UPDATE rep SET manager_id = {_FIRST_MANAGER};
+UPDATE call SET manager_id = {_FIRST_MANAGER};
+CREATE INDEX ix_rep_manager ON rep(manager_id, deleted_at);
+DROP INDEX ix_call_started;
+DROP INDEX ix_call_status;
+DROP INDEX ix_call_updated;
+CREATE INDEX ix_call_manager_started ON call(manager_id, started_at);
+CREATE INDEX ix_call_manager_status ON call(manager_id, status, scheduled_at);
+CREATE INDEX ix_call_manager_updated ON call(manager_id, updated_at, id);
+"""
+
+# A note that has been in the team store (exported from here, or imported from it) and is
+# made private later is retracted: the next export carries it as an id-only tombstone
+# (PRODUCT.md section 5). A note private from the start never leaves at all, not even as
+# a tombstone: its id and timing would tell the team that the manager wrote something
+# private about the rep. In a file that has exported before, every call note may be in
+# the store already (private ones too: made private after an export that carried them),
+# so they count as shared.
+V5 = """
+ALTER TABLE note ADD COLUMN shared INTEGER NOT NULL DEFAULT 0;
+UPDATE note SET shared = 1
+WHERE call_id IS NOT NULL AND EXISTS (SELECT 1 FROM sync_state WHERE key LIKE 'export:%');
+"""
+
 # What import read of each folder (sync/ingest.py): a file whose size and mtime (or, when
 # those are in doubt, content hash) are as recorded is not read again. Bookkeeping, like
 # sync_state: not a synced record, so not a table of models.py.
-V4_INGEST = """
+V6 = """
 CREATE TABLE ingest_file (
     folder TEXT NOT NULL,
     path TEXT NOT NULL,
@@ -174,5 +217,5 @@ CREATE TABLE ingest_file (
 """
 
 # Index i holds the step that takes a file from version i to version i + 1.
-STEPS: list[str] = [V1, V2, V3, V4_INGEST]
+STEPS: list[str] = [V1, V2, V3, V4, V5, V6]
 SCHEMA_VERSION = len(STEPS)

@@ -75,12 +75,19 @@ def bootstrap(store: Store, *, manager_name: str = "") -> str:
     the identity of the first store it imports (sync/importer.py).
     """
     with store.session() as s:
-        mgr = s.exec(select(Manager).where(col(Manager.deleted_at).is_(None))).first()
-        if mgr is None:
-            mgr = Manager(name=manager_name)
-            s.add(mgr)
-            s.commit()
-        return mgr.id
+        return _manager_id(s, manager_name)
+
+
+def _manager_id(s: Session, name: str = "") -> str:
+    """The manager of this database (the oldest live row, as lookups.settings reads it),
+    made when first needed: every rep and call is written with it."""
+    mgr = s.exec(select(Manager).where(col(Manager.deleted_at).is_(None))
+                 .order_by(col(Manager.created_at), col(Manager.id))).first()
+    if mgr is None:
+        mgr = Manager(name=name)
+        s.add(mgr)
+        s.commit()
+    return mgr.id
 
 
 def update_settings(store: Store, **changes: Any) -> None:
@@ -100,7 +107,7 @@ def update_settings(store: Store, **changes: Any) -> None:
         changes["name"] = _text("name", changes["name"], required=False, limit=120)
     bootstrap(store)
     with store.session() as s:
-        mgr = s.exec(select(Manager).where(col(Manager.deleted_at).is_(None))).one()
+        mgr = s.exec(select(Manager).where(col(Manager.id) == _manager_id(s))).one()
         for k, v in changes.items():
             setattr(mgr, k, v)
         _save(s, mgr)
@@ -155,6 +162,7 @@ def add_rep(store: Store, name: str, role: str = "", territory: str = "") -> str
     rep = Rep(name=_text("name", name, limit=120), role=_text("role", role, required=False),
               territory=_text("territory", territory, required=False))
     with store.session() as s:
+        rep.manager_id = _manager_id(s)
         _save(s, rep)
     return rep.id
 
@@ -248,7 +256,7 @@ def plan_call(store: Store, *, rep_id: str, kind: str = coaching.COACHING,
         if len(skill_ids) > 9:
             raise FieldError("skills", "Observe at most nine skills (one digit each).")
         call = Call(
-            rep_id=rep_id, kind=kind, scheduled_at=scheduled_at, account=account,
+            manager_id=_manager_id(s), rep_id=rep_id, kind=kind, scheduled_at=scheduled_at, account=account,
             contact=_text("contact", contact, required=False),
             objective=_text("objective", objective, required=False),
             advance_min=_text("advance_min", advance_min, required=False),

@@ -84,20 +84,27 @@ def test_self_assessment_gap_closes_over_time(store):
     assert late < early
 
 
-def test_same_seed_and_clock_give_the_same_data(tmp_path):
+def test_same_seed_and_clock_give_the_same_data_under_ids_of_their_own(tmp_path):
+    """Two demo databases hold the same story, but no rep, call or note id in common: their
+    exports make a team store without collisions."""
     def dump(path):
         s = Store(path)
         s.open()
         bootstrap(s, manager_name="Alex Morgan")
         write_demo(s, calls=30, now=NOW)
         con = s.con()
-        rows = sorted(tuple(r) for r in con.execute(
-            "SELECT c.id, c.account, c.kind, c.started_at, r.name FROM call c JOIN rep r ON r.id = c.rep_id"))
-        notes = sorted(tuple(r) for r in con.execute("SELECT id, text, kind, offset_seconds FROM note"))
+        rows = sorted((tuple(r) for r in con.execute(
+            "SELECT c.account, c.kind, c.started_at, r.name FROM call c JOIN rep r ON r.id = c.rep_id")), key=repr)
+        notes = sorted((tuple(r) for r in con.execute("SELECT text, kind, offset_seconds FROM note")), key=repr)
+        ids = {r[0] for t in ("rep", "call", "note", "goal", "next_step", "rating", "debrief_answer")
+               for r in con.execute(f"SELECT id FROM {t}")}
         s.close()
-        return rows, notes
+        return rows, notes, ids
 
-    assert dump(tmp_path / "a.db") == dump(tmp_path / "b.db")
+    a_rows, a_notes, a_ids = dump(tmp_path / "a.db")
+    b_rows, b_notes, b_ids = dump(tmp_path / "b.db")
+    assert (a_rows, a_notes) == (b_rows, b_notes)
+    assert len(a_ids) > 400 and a_ids.isdisjoint(b_ids)
 
 
 def test_demo_leaves_an_empty_calendar_week(demo):

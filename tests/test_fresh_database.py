@@ -6,8 +6,11 @@ from __future__ import annotations
 import sqlite3
 import uuid
 
+import pytest
+
 from fieldcoach import coaching, db, queries, schema_sql, services
 from fieldcoach.defaults import SEED_STAMP, SEEDED_SCRIPT, SEEDED_SKILLS
+from fieldcoach.errors import UserError
 from fieldcoach.store import Store
 from fieldcoach.sync import commands
 
@@ -187,8 +190,8 @@ def test_a_database_with_work_in_it_does_not_change_identity(tmp_path):
     two = Store(tmp_path / "two.db")
     two.open()
     services.add_rep(two, "Tom Becker")
-    r = commands.run_import(two, [tmp_path / "store"])
-    assert r.adopted_manager is None
+    with pytest.raises(UserError, match="another manager"):  # another manager's work: refused
+        commands.run_import(two, [tmp_path / "store"])
     assert two.con().execute("SELECT count(*) FROM manager WHERE id = ?", (mid,)).fetchone()[0] == 0
     # Importing the same store twice is not a second adoption.
     three = Store(tmp_path / "three.db")

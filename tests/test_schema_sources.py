@@ -159,6 +159,8 @@ def test_import_writes_tables_in_an_order_the_foreign_keys_allow():
         for c in columns(table).values():
             for fk in c.foreign_keys:
                 target = fk.column.table.name
+                if target == "manager":  # not imported: the one manager is there (or adopted) first
+                    continue
                 assert order.index(target) < order.index(table), f"{table}.{c.name} -> {target}"
 
 

@@ -48,8 +48,9 @@ def seed_fixed(store: Store) -> None:
         for i, (sid, name) in enumerate(((SK1, "Discovery"), (SK2, "Handling objections"))):
             con.execute("INSERT INTO skill (id, created_at, updated_at, name, description, position) "
                         "VALUES (?,?,?,?,?,?)", (sid, ts(8), ts(8), name, "", i))
-        con.execute("INSERT INTO rep (id, created_at, updated_at, name, role, territory) VALUES (?,?,?,?,?,?)",
-                    (REP, ts(8), ts(8), "Zoë Dubois", "Account Executive", "Home Counties"))
+        con.execute("INSERT INTO rep (id, created_at, updated_at, name, role, territory, manager_id) "
+                    "VALUES (?,?,?,?,?,?,?)", (REP, ts(8), ts(8), "Zoë Dubois", "Account Executive",
+                                               "Home Counties", MID))
         con.execute("INSERT INTO goal (id, created_at, updated_at, rep_id, statement, skill_ids) "
                     "VALUES (?,?,?,?,?,?)", (GOAL, ts(8), ts(8, 5), REP, "Ask before telling", json.dumps([SK1])))
         con.execute("INSERT INTO expectation (id, created_at, updated_at, rep_id, text, position) "
@@ -57,11 +58,12 @@ def seed_fixed(store: Store) -> None:
         con.execute(
             "INSERT INTO call (id, created_at, updated_at, rep_id, account, contact, kind, status, "
             "scheduled_at, started_at, ended_at, feedback_started_at, feedback_ended_at, objective, "
-            "advance_min, advance_stretch, prep_answers, skill_ids) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "advance_min, advance_stretch, prep_answers, skill_ids, manager_id) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (CALL, ts(9), ts(11), REP, "Kestrel Insurance", "Mark Ellis (CFO)", "coaching", "done", ts(10),
              ts(10), ts(10, 45), ts(10, 50), ts(11), "Handle the pricing concern", "Second meeting",
              "Pilot agreed", json.dumps([{"text": "Research the account", "answer": "yes"}]),
-             json.dumps([SK1, SK2])))
+             json.dumps([SK1, SK2]), MID))
         rows = [(N1, ts(10, 5), "opened with a clear agenda", "strength", SK1, 0, None),
                 (N2, ts(10, 12, 30, 250), "[bold]talked over[/] the buyer — twice", "improve", SK2, 0, None),
                 (N3, ts(10, 20), "private: seems tired", "plain", None, 1, None),
@@ -193,8 +195,8 @@ def test_cursor_does_not_skip_calls_sharing_the_same_stamp(fixed_store, tmp_path
     twins = ("00000000-0000-4000-8000-000000000000", "ffffffff-0000-4000-8000-000000000000")
     with transaction(con):
         for cid in twins:
-            con.execute("INSERT INTO call (id, created_at, updated_at, rep_id) VALUES (?,?,?,?)",
-                        (cid, ts(12), ts(12), REP))
+            con.execute("INSERT INTO call (id, created_at, updated_at, rep_id, manager_id) VALUES (?,?,?,?,?)",
+                        (cid, ts(12), ts(12), REP, MID))
     monkeypatch.setattr(export_mod, "BATCH", 1)
 
     class Stop(Exception):
@@ -219,8 +221,12 @@ def test_making_a_note_private_removes_it_from_the_store(fixed_store, tmp_path):
     notes.set_private(fixed_store.con(), N1, True)
     r = export(fixed_store, folder)
     assert f"{MID}/calls/{CALL}.json" in r.written
-    doc = json.loads((folder / MID / "calls" / f"{CALL}.json").read_text("utf-8"))
-    assert [n["id"] for n in doc["notes"]] == [N2, N4]
+    raw = (folder / MID / "calls" / f"{CALL}.json").read_text("utf-8")
+    doc = json.loads(raw)
+    # it had been shared: it leaves as an id-only retraction (tests/test_retraction.py)
+    assert [n["id"] for n in doc["notes"]] == [N2, N4, N1]
+    assert set(doc["notes"][-1]) == {"id", "deleted_at"}
+    assert "opened with a clear agenda" not in raw
 
 
 def test_deleted_call_exports_as_tombstone(demo_store, tmp_path):

@@ -126,8 +126,8 @@ def test_export_refuses_a_call_whose_id_is_not_a_uuid(case, fixed_store, tmp_pat
     bad = str(tmp_path / "PWNED") if case == "absolute path" else BAD_IDS[case]
     con = fixed_store.con()
     with transaction(con):
-        con.execute("INSERT INTO call (id, created_at, updated_at, rep_id) VALUES (?,?,?,?)",
-                    (bad, ts(12), ts(12), REP))
+        con.execute("INSERT INTO call (id, created_at, updated_at, rep_id, manager_id) VALUES (?,?,?,?,?)",
+                    (bad, ts(12), ts(12), REP, MID))
     root = tmp_path / "team"
     store_dir = root / "a" / "b" / "store"
     assert main(["--db", str(fixed_store.path), "export", "--store", str(store_dir)]) == 0
@@ -142,7 +142,10 @@ def test_export_refuses_a_call_whose_id_is_not_a_uuid(case, fixed_store, tmp_pat
 def test_export_refuses_a_manager_id_that_is_not_a_uuid(fixed_store, tmp_path, capsys):
     con = fixed_store.con()
     with transaction(con):
+        con.execute("PRAGMA defer_foreign_keys = ON")  # its reps and calls follow it
         con.execute("UPDATE manager SET id = '../../escaped'")
+        con.execute("UPDATE rep SET manager_id = '../../escaped'")
+        con.execute("UPDATE call SET manager_id = '../../escaped'")
     root = tmp_path / "team"
     rc = main(["--db", str(fixed_store.path), "export", "--store", str(root / "x" / "store")])
     err = capsys.readouterr().err
@@ -153,8 +156,8 @@ def test_export_refuses_a_manager_id_that_is_not_a_uuid(fixed_store, tmp_path, c
 def test_a_refused_call_does_not_stop_the_rest(fixed_store, tmp_path):
     con = fixed_store.con()
     with transaction(con):
-        con.execute("INSERT INTO call (id, created_at, updated_at, rep_id) VALUES (?,?,?,?)",
-                    ("../x", ts(12), ts(12), REP))
+        con.execute("INSERT INTO call (id, created_at, updated_at, rep_id, manager_id) VALUES (?,?,?,?,?)",
+                    ("../x", ts(12), ts(12), REP, MID))
         con.execute("UPDATE note SET text = 'changed', updated_at = ? WHERE id = ?", (ts(13), N1))
     r = commands.run_export(fixed_store, tmp_path / "store")
     assert f"{MID}/calls/{CALL}.json" in r.written and len(r.refused) == 1 and "'../x'" in r.refused[0]

@@ -135,17 +135,15 @@ def test_tombstone_import_deletes_locally_and_keeps_private_flag(fixed_store, ex
     assert con.execute("SELECT private FROM note WHERE id = ?", (N3,)).fetchone()[0] == 1
 
 
-def test_import_of_a_teammates_call_creates_its_rep_and_the_next_export_carries_it(tmp_path, fixed_store, exported):
-    other = Store(tmp_path / "other.db")
+def test_import_of_one_call_file_creates_its_rep_and_the_next_export_carries_it(tmp_path, fixed_store, exported):
+    other = Store(tmp_path / "other.db")  # the manager's second laptop, before anything else
     other.open()
-    from fieldcoach.services import bootstrap
-
-    bootstrap(other, manager_name="Sam")
     r = commands.run_import(other, [call_file(exported)])  # just one call file, no reps.json
-    assert r.inserted["call"] == 1 and r.adopted_manager is None
-    assert other.con().execute("SELECT name FROM rep WHERE id = ?", (REP,)).fetchone()[0] == "Zoë Dubois"
-    out = commands.run_export(other, tmp_path / "sam")
-    assert any(CALL in p for p in out.written)
+    assert r.inserted["call"] == 1 and r.adopted_manager == MID
+    assert tuple(other.con().execute("SELECT name, manager_id FROM rep WHERE id = ?", (REP,)).fetchone()) == (
+        "Zoë Dubois", MID)
+    out = commands.run_export(other, tmp_path / "again")
+    assert f"{MID}/calls/{CALL}.json" in out.written
 
 
 OLD_CALL = "00000000-0000-4000-8000-00000000001d"
@@ -162,8 +160,8 @@ def test_import_rewinds_the_export_cursor_for_older_records(fixed_store, exporte
     s3.open()
     seed_fixed(s3)
     with transaction(s3.con()):
-        s3.con().execute("INSERT INTO call (id, created_at, updated_at, rep_id) VALUES "
-                         "(?, ?, ?, ?)", (OLD_CALL, ts(1), ts(1), REP))
+        s3.con().execute("INSERT INTO call (id, created_at, updated_at, rep_id, manager_id) VALUES "
+                         "(?, ?, ?, ?, ?)", (OLD_CALL, ts(1), ts(1), REP, MID))
     export(s3, tmp_path / "s3store")
     commands.run_import(s2, [tmp_path / "s3store"])
     r = export(s2, tmp_path / "s2store")
@@ -221,11 +219,12 @@ def _load(store: Store, data, shift: timedelta = timedelta(0), suffix: str = "")
         con.execute("INSERT OR IGNORE INTO manager (id, created_at, updated_at, name) VALUES (?,?,?,?)",
                     (MID, ts(1), ts(1), "Alex"))
         for rid, at, name in reps:
-            con.execute("INSERT INTO rep (id, created_at, updated_at, name) VALUES (?,?,?,?)",
-                        (rid, at, sh(at), name + suffix))
+            con.execute("INSERT INTO rep (id, created_at, updated_at, name, manager_id) VALUES (?,?,?,?,?)",
+                        (rid, at, sh(at), name + suffix, MID))
         for cid, at, rid, account, kind, deleted in calls:
-            con.execute("INSERT INTO call (id, created_at, updated_at, deleted_at, rep_id, account, kind) "
-                        "VALUES (?,?,?,?,?,?,?)", (cid, at, sh(at), sh(deleted), rid, account + suffix, kind))
+            con.execute("INSERT INTO call (id, created_at, updated_at, deleted_at, rep_id, account, kind, "
+                        "manager_id) VALUES (?,?,?,?,?,?,?,?)",
+                        (cid, at, sh(at), sh(deleted), rid, account + suffix, kind, MID))
         for nid, at, cid, text, kind, private, deleted in notes:
             con.execute("INSERT INTO note (id, created_at, updated_at, deleted_at, call_id, taken_at, text, kind, "
                         "private) VALUES (?,?,?,?,?,?,?,?,?)",

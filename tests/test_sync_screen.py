@@ -78,9 +78,12 @@ async def test_import_asks_first_then_merges(store, db_path, tmp_path):
     from fieldcoach.store import Store
     from fieldcoach.services import bootstrap
 
-    src = Store(other)
+    src = Store(other)  # the manager's other laptop: the same manager row
     src.open()
-    bootstrap(src, manager_name="Sam")
+    (mid, created), = store.con().execute("SELECT id, created_at FROM manager").fetchall()
+    src.con().execute("INSERT INTO manager (id, created_at, updated_at, name) VALUES (?,?,?,?)",
+                      (mid, created, created, "Alex Morgan"))
+    bootstrap(src, manager_name="Alex Morgan")
     write_demo(src, calls=12, now=FIXED)
     commands.run_export(src, tmp_path / "store")
     n_calls = src.con().execute("SELECT count(*) FROM call").fetchone()[0]

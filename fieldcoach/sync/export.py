@@ -58,8 +58,12 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 }
 # Columns that never leave the laptop as fields of a record.
 LOCAL_ONLY: dict[str, tuple[str, ...]] = {
+    # the manager is the store folder a document sits in (import sets it again)
+    "rep": ("manager_id",),
+    "call": ("manager_id",),
     # the call a record belongs to is the document it sits in (import sets it again)
-    "note": ("call_id", "private"),  # private notes are not exported at all
+    # private notes are not exported (one that was shared leaves as an id-only retraction)
+    "note": ("call_id", "private", "shared"),
     "debrief_answer": ("call_id",),
     "rating": ("call_id",),
     "next_step": ("call_id",),  # a step agreed outside a call sits in reps.json
@@ -75,7 +79,9 @@ ORDER = {
     "expectation": "rep_id, position, id", "note": "taken_at, id", "debrief_answer": "position, by, id",
     "rating": "skill_id, by, id", "next_step": "created_at, id",
 }
-CHILDREN = (("notes", "note", "AND private = 0"), ("debrief_answers", "debrief_answer", ""),
+# A private note is left out, unless it had been shared: then it leaves as a retraction.
+SHARED_NOTES = "AND (private = 0 OR shared = 1)"
+CHILDREN = (("notes", "note", SHARED_NOTES), ("debrief_answers", "debrief_answer", ""),
             ("ratings", "rating", ""), ("next_steps", "next_step", ""))
 BATCH = 1000
 CURSOR_PREFIX = "export:"
@@ -148,12 +154,17 @@ def call_documents(con: sqlite3.Connection, manager_id: str, ids: list[str],
             calls[r[0]] = r[:-1]
             rep_names[r[0]] = r[-1]
         kids: dict[str, dict[str, list[Doc]]] = {cid: {k: [] for k, _, _ in CHILDREN} for cid in calls}
+        retracted: dict[str, list[tuple[str, str]]] = {}  # call id: [(note id, updated_at)]
         for key, table, extra in CHILDREN:
             rows: dict[str, list[Row]] = {}
-            for r in con.execute(f"SELECT call_id, {_sel(table)} FROM {table} "
+            private = "private" if table == "note" else "0"
+            for r in con.execute(f"SELECT call_id, {private}, {_sel(table)} FROM {table} "
                                  f"WHERE call_id IN ({marks}) {extra} ORDER BY call_id, {ORDER[table]}",
                                  chunk):
-                rows.setdefault(r[0], []).append(tuple(r)[1:])
+                if r[1]:
+                    retracted.setdefault(r[0], []).append((r[2], r[4]))
+                else:
+                    rows.setdefault(r[0], []).append(tuple(r)[2:])
             for cid, rs in rows.items():
                 if cid in kids:
                     kids[cid][key] = _records(rs, table, table in irregular)
@@ -170,20 +181,32 @@ def call_documents(con: sqlite3.Connection, manager_id: str, ids: list[str],
                 for rec in recs:
                     if rec["updated_at"] > latest:
                         latest = rec["updated_at"]
+            # Retracted notes last, by id: the same list on every laptop, whatever it
+            # knows of the note beyond its id.
+            for nid, updated in sorted(retracted.get(cid, ())):
+                stamp = updated if len(updated) == STAMP_LEN else _norm(updated)
+                doc["notes"].append({"id": nid, "deleted_at": stamp})
+                latest = max(latest, stamp)
             doc["updated_at"] = latest
             yield doc
 
 
-REPS_TABLES = (("reps", "rep", ""), ("goals", "goal", ""), ("expectations", "expectation", ""),
-               ("skills", "skill", ""), ("next_steps", "next_step", "WHERE call_id IS NULL"))
+# The manager's records only (PRODUCT.md section 5, "Ownership"): the reps are the
+# manager's, and goals, expectations and steps follow their rep. The skill catalogue is
+# the database's own. Each WHERE takes the manager's id as :mid.
+_MY_REPS = "rep_id IN (SELECT id FROM rep WHERE manager_id = :mid)"
+_MY_CALLS = "call_id IN (SELECT id FROM call WHERE manager_id = :mid)"
+REPS_TABLES = (("reps", "rep", "WHERE manager_id = :mid"), ("goals", "goal", f"WHERE {_MY_REPS}"),
+               ("expectations", "expectation", f"WHERE {_MY_REPS}"), ("skills", "skill", ""),
+               ("next_steps", "next_step", f"WHERE call_id IS NULL AND {_MY_REPS}"))
 
 
 def reps_document(con: sqlite3.Connection, manager_id: str) -> Doc:
     doc: Doc = {"schema": SCHEMA_ID, "type": "reps", "manager_id": manager_id}
     latest = None
     for key, table, where in REPS_TABLES:
-        recs = _records(con.execute(f"SELECT {_sel(table)} FROM {table} {where} ORDER BY {ORDER[table]}")
-                        .fetchall(), table)
+        recs = _records(con.execute(f"SELECT {_sel(table)} FROM {table} {where} ORDER BY {ORDER[table]}",
+                                    {"mid": manager_id}).fetchall(), table)
         doc[key] = recs
         for rec in recs:
             if latest is None or rec["updated_at"] > latest:
@@ -192,28 +215,34 @@ def reps_document(con: sqlite3.Connection, manager_id: str) -> Doc:
     return doc
 
 
-def _reps_fingerprint(con: sqlite3.Connection) -> list[Any]:
+def _reps_fingerprint(con: sqlite3.Connection, manager_id: str) -> list[Any]:
     parts = " UNION ALL ".join(
         f"SELECT count(*) n, max(updated_at) m FROM {t} {w}" for _, t, w in REPS_TABLES)
-    n, m = con.execute(f"SELECT total(n), max(m) FROM ({parts})").fetchone()
+    n, m = con.execute(f"SELECT total(n), max(m) FROM ({parts})", {"mid": manager_id}).fetchone()
     return [int(n), m]
 
 
-def _content_latest(con: sqlite3.Connection) -> str | None:
-    """Latest updated_at over everything the call documents hold."""
+def _content_latest(con: sqlite3.Connection, manager_id: str) -> str | None:
+    """Latest updated_at over everything the manager's call documents hold."""
     latest: str | None = con.execute(
-        "SELECT max(m) FROM (SELECT max(updated_at) m FROM call "
-        "UNION ALL SELECT max(updated_at) FROM note WHERE call_id IS NOT NULL AND private = 0 "
-        "UNION ALL SELECT max(updated_at) FROM debrief_answer "
-        "UNION ALL SELECT max(updated_at) FROM rating "
-        "UNION ALL SELECT max(updated_at) FROM next_step WHERE call_id IS NOT NULL)").fetchone()[0]
+        "SELECT max(m) FROM (SELECT max(updated_at) m FROM call WHERE manager_id = :mid "
+        f"UNION ALL SELECT max(updated_at) FROM note WHERE {_MY_CALLS} {SHARED_NOTES} "
+        f"UNION ALL SELECT max(updated_at) FROM debrief_answer WHERE {_MY_CALLS} "
+        f"UNION ALL SELECT max(updated_at) FROM rating WHERE {_MY_CALLS} "
+        f"UNION ALL SELECT max(updated_at) FROM next_step WHERE {_MY_CALLS})",
+        {"mid": manager_id}).fetchone()[0]
     return latest
+
+
+def _count_calls(con: sqlite3.Connection, manager_id: str) -> int:
+    n: int = con.execute("SELECT count(*) FROM call WHERE manager_id = ?", (manager_id,)).fetchone()[0]
+    return n
 
 
 def manifest_document(con: sqlite3.Connection, manager_id: str, manager_name: str,
                       reps_updated: str | None) -> Doc:
-    n_calls = con.execute("SELECT count(*) FROM call").fetchone()[0]
-    latest = max((s for s in (_content_latest(con), reps_updated) if s), default=None)
+    n_calls = _count_calls(con, manager_id)
+    latest = max((s for s in (_content_latest(con, manager_id), reps_updated) if s), default=None)
     if latest is not None and len(latest) != STAMP_LEN:
         latest = _norm(latest)
     return {"schema": SCHEMA_ID, "type": "manifest", "manager_id": manager_id,
@@ -221,7 +250,7 @@ def manifest_document(con: sqlite3.Connection, manager_id: str, manager_name: st
 
 
 def bundle_document(con: sqlite3.Connection, manager_id: str, manager_name: str) -> Doc:
-    ids = [r[0] for r in con.execute("SELECT id FROM call ORDER BY id")]
+    ids = [r[0] for r in con.execute("SELECT id FROM call WHERE manager_id = ? ORDER BY id", (manager_id,))]
     reps = reps_document(con, manager_id)
     return {"schema": SCHEMA_ID, "type": "bundle",
             "manifest": manifest_document(con, manager_id, manager_name, reps["updated_at"]),
@@ -231,7 +260,7 @@ def bundle_document(con: sqlite3.Connection, manager_id: str, manager_name: str)
 # --- change detection ---------------------------------------------------------------------
 
 _CHANGES = """
-    SELECT id AS call_id, updated_at AS u FROM call {w_call}
+    SELECT id AS call_id, updated_at AS u FROM call WHERE manager_id = :mid {w_call}
     UNION ALL SELECT call_id, updated_at FROM note WHERE call_id IS NOT NULL {w_and}
     UNION ALL SELECT call_id, updated_at FROM debrief_answer {w_where}
     UNION ALL SELECT call_id, updated_at FROM rating {w_where}
@@ -240,8 +269,9 @@ _CHANGES = """
 """
 
 
-def changed_calls(con: sqlite3.Connection, after: tuple[str, str] | None) -> list[tuple[str, str]]:
-    """(change stamp, call id) of the calls changed after the cursor, oldest first.
+def changed_calls(con: sqlite3.Connection, manager_id: str,
+                  after: tuple[str, str] | None) -> list[tuple[str, str]]:
+    """(change stamp, call id) of the manager's calls changed after the cursor, oldest first.
 
     A cheap filtered scan finds candidate calls (anything stamped at or after the cursor);
     only those get their change stamp computed, so an export with nothing changed costs
@@ -249,23 +279,27 @@ def changed_calls(con: sqlite3.Connection, after: tuple[str, str] | None) -> lis
     """
     if after is None:
         q = _CHANGES.format(w_call="", w_and="", w_where="", w_rep="")
-        rows = con.execute(f"SELECT call_id, max(u) FROM ({q}) GROUP BY call_id").fetchall()
+        rows = con.execute(f"SELECT call_id, max(u) FROM ({q}) WHERE call_id IN "
+                           "(SELECT id FROM call WHERE manager_id = :mid) GROUP BY call_id",
+                           {"mid": manager_id}).fetchall()
     else:
         ts = after[0]
-        q = _CHANGES.format(w_call="WHERE updated_at >= :ts", w_and="AND updated_at >= :ts",
+        q = _CHANGES.format(w_call="AND updated_at >= :ts", w_and="AND updated_at >= :ts",
                             w_where="WHERE updated_at >= :ts", w_rep="WHERE r.updated_at >= :ts")
-        cands = [r[0] for r in con.execute(f"SELECT DISTINCT call_id FROM ({q})", {"ts": ts})]
+        cands = [r[0] for r in con.execute(f"SELECT DISTINCT call_id FROM ({q}) WHERE call_id IN "
+                                           "(SELECT id FROM call WHERE manager_id = :mid)",
+                                           {"ts": ts, "mid": manager_id})]
         if not cands:
             return []
         rows = []
-        full = _CHANGES.format(w_call="WHERE id IN (SELECT value FROM json_each(:ids))",
+        full = _CHANGES.format(w_call="AND id IN (SELECT value FROM json_each(:ids))",
                                w_and="AND call_id IN (SELECT value FROM json_each(:ids))",
                                w_where="WHERE call_id IN (SELECT value FROM json_each(:ids))",
                                w_rep="WHERE c.id IN (SELECT value FROM json_each(:ids))")
         for start in range(0, len(cands), 5000):
             ids = json.dumps(cands[start:start + 5000])
             rows += con.execute(f"SELECT call_id, max(u) FROM ({full}) GROUP BY call_id",
-                                {"ids": ids}).fetchall()
+                                {"ids": ids, "mid": manager_id}).fetchall()
     out = [(m, cid) for cid, m in rows if m is not None and cid is not None]
     if after is not None:
         out = [k for k in out if k > after]
@@ -387,7 +421,7 @@ def _listing(folder: Path) -> set[str]:
         return set()
 
 
-def lost_calls(con: sqlite3.Connection, present: set[str], pending: set[str]) -> list[str]:
+def lost_calls(con: sqlite3.Connection, manager_id: str, present: set[str], pending: set[str]) -> list[str]:
     """Calls exported before (not pending) whose document is no longer in the store.
 
     The cursor says what was written, not what is still there: a sync client or a
@@ -395,7 +429,8 @@ def lost_calls(con: sqlite3.Connection, present: set[str], pending: set[str]) ->
     (about 10 ms on 10,000 calls) witness it; a missing file is written again, never read
     as a deletion.
     """
-    return [cid for (cid,) in con.execute("SELECT id FROM call ORDER BY id")
+    ids = con.execute("SELECT id FROM call WHERE manager_id = ? ORDER BY id", (manager_id,))
+    return [cid for (cid,) in ids
             if f"{cid}.json" not in present and cid not in pending]
 
 
@@ -413,16 +448,16 @@ def export_store(con: sqlite3.Connection, store_dir: Path, manager_id: str, mana
 
     saved = cursor.get("calls")
     after = (str(saved[0]), str(saved[1])) if isinstance(saved, list) and len(saved) == 2 else None
-    todo = changed_calls(con, after)
+    todo = changed_calls(con, manager_id, after)
     existing = _listing(calls_dir)
     lost: list[tuple[str, str]] = []
     if after is not None:
         pending = {cid for _, cid in todo}
-        lost = [("", cid) for cid in lost_calls(con, existing, pending)]
+        lost = [("", cid) for cid in lost_calls(con, manager_id, existing, pending)]
     reps_lost = "reps" in cursor and not (folder / "reps.json").is_file()
     manifest_lost = "manifest" in cursor and not (folder / "manifest.json").is_file()
-    reps_fp = _reps_fingerprint(con)
-    n_calls = con.execute("SELECT count(*) FROM call").fetchone()[0]
+    reps_fp = _reps_fingerprint(con, manager_id)
+    n_calls = _count_calls(con, manager_id)
     manifest_fp = [manager_name, n_calls]
     reps_changed = full or reps_lost or cursor.get("reps") != reps_fp
     manifest_changed = (full or bool(todo) or bool(lost) or reps_changed or manifest_lost
@@ -460,6 +495,7 @@ def export_store(con: sqlite3.Connection, store_dir: Path, manager_id: str, mana
                                 doc["call"]["deleted_at"] is not None):
                     restored += was_lost
             writer.commit()
+            mark_shared(con, [cid for _, cid in chunk])
             result.restored += restored
             # only now (the batch is durable in the store), and never backwards: a lost
             # document's stamp is older than the cursor
@@ -507,5 +543,16 @@ def _safe_call(call_id: str, result: ExportResult) -> bool:
     return True
 
 
+def mark_shared(con: sqlite3.Connection, call_ids: list[str] | None, manager_id: str = "") -> None:
+    """The notes of these calls (all the manager's when None) have left the laptop: made
+    private later, each leaves as a retraction. Their stamps stay: this is not a change."""
+    where = ("call_id IN (SELECT value FROM json_each(?))" if call_ids is not None
+             else "call_id IN (SELECT id FROM call WHERE manager_id = ?)")
+    arg = json.dumps(call_ids) if call_ids is not None else manager_id
+    con.execute(f"UPDATE note SET shared = 1 WHERE {where} AND private = 0 AND shared = 0", (arg,))
+
+
 def export_bundle(con: sqlite3.Connection, manager_id: str, manager_name: str) -> bytes:
-    return dumps(bundle_document(con, manager_id, manager_name))
+    data = dumps(bundle_document(con, manager_id, manager_name))
+    mark_shared(con, None, manager_id)
+    return data

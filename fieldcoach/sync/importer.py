@@ -45,6 +45,7 @@ class ImportResult:
     updated: dict[str, int] = field(default_factory=dict)
     kept_local: int = 0       # versions not applied: the database's copy was as new or newer
     deleted: int = 0          # tombstones applied (records that became deleted here)
+    retracted: int = 0        # notes retracted by their author: text removed here
     adopted_manager: str | None = None
     skipped: int = 0          # files unchanged since the last import of their folder: not read
     parsed: int = 0
@@ -67,44 +68,65 @@ class _RefuseDatabase:
 
 
 class _Owners:
-    """The managers the documents name. The first one adopts a database nobody has worked
-    in yet (a new laptop of the same manager); with more than one, nobody is adopted."""
+    """Whose documents these are, and whether they may come in (PRODUCT.md section 5,
+    "Ownership"), asked of each document before its rows are written.
+
+    A manager's database holds that manager's records only: documents of this database's
+    own manager come in (a second laptop, a restore), and a database nobody has worked in
+    yet adopts the one manager it imports. Anything else (a teammate's folder, a store of
+    several managers) is refused with ImportRefused, and the import's transaction undoes
+    whatever came before: a team's documents are read in the team database, never mixed
+    into one manager's figures and exports."""
 
     def __init__(self, con: sqlite3.Connection, now: datetime | None) -> None:
         self.con = con
         self.now = now
-        self.seen: dict[str, str | None] = {}
+        self.seen: dict[str, str] = {}  # manager id: name ("" until a manifest names it)
         self.adopted: str | None = None
-        self.unclaimed: bool | None = None
 
     def __call__(self, owner: Owner, path: str) -> None:
-        mid = owner.manager_id
-        if mid not in self.seen:
-            self.seen[mid] = owner.manager_name
-            if len(self.seen) == 1:
-                self.unclaimed = _unclaimed(self.con, mid)
-                if self.unclaimed:
-                    _adopt(self.con, mid, owner.manager_name or "", to_db(self.now or utcnow()))
-                    self.adopted = mid
-            elif self.adopted is not None:
-                raise ImportRefused(
-                    f"{path}: belongs to manager {mid}, and this import adopts manager {self.adopted}: "
-                    "import one manager's documents at a time")
-        elif owner.manager_name and not self.seen[mid]:
-            self.seen[mid] = owner.manager_name
-            if self.adopted == mid:
-                self.con.execute("UPDATE manager SET name = ? WHERE id = ?", (owner.manager_name, mid))
+        mid, name = owner.manager_id, owner.manager_name or ""
+        if mid in self.seen:
+            if name and not self.seen[mid]:
+                self.seen[mid] = name
+                if self.adopted == mid:
+                    self.con.execute("UPDATE manager SET name = ? WHERE id = ?", (name, mid))
+            return
+        self.seen[mid] = name
+        if len(self.seen) > 1:
+            seen = sorted(self.seen.items(), key=lambda kv: (kv[1], kv[0]))
+            names = ", ".join(_named(m, n) for m, n in seen)
+            raise ImportRefused(f"these documents belong to {len(self.seen)} managers ({names}); a "
+                                "manager's database holds one manager's records: read a team store with "
+                                "`fieldcoach team`")
+        local = self.con.execute("SELECT id, name FROM manager WHERE deleted_at IS NULL "
+                                 "ORDER BY created_at, id LIMIT 1").fetchone()
+        if local is not None and local[0] == mid:
+            return
+        # No manager row: no rep or call either (schema_sql.V4), so nobody to refuse on behalf of.
+        if local is None or _unclaimed(self.con, mid):
+            # A new laptop of the same manager: take over the identity that names the folder.
+            _adopt(self.con, mid, name, to_db(self.now or utcnow()))
+            self.adopted = mid
+            return
+        raise ImportRefused(f"these are the documents of {_named(mid, name)}, another manager; this "
+                            f"database holds the records of {_named(local[0], local[1])} only: read a "
+                            "teammate's documents with `fieldcoach team`")
+
+
+def _named(manager_id: str, name: str) -> str:
+    return f"{name} ({manager_id})" if name else f"manager {manager_id}"
 
 
 def _unclaimed(con: sqlite3.Connection, manager_id: str) -> bool:
-    """Nobody has worked in this database yet: no reps, calls or notes (goals, steps,
-    answers and ratings need one of those), skills and script as seeded, and at most one
-    unnamed manager that is not manager_id already."""
+    """Nobody has worked in this database yet: no reps or calls (goals, steps, answers,
+    ratings and call notes need one of those; notes in the inbox are this laptop's user's
+    and stay theirs), skills and script as seeded, and at most one unnamed manager that is
+    not manager_id already."""
     mgrs = con.execute("SELECT id, name, deleted_at FROM manager").fetchall()
     if len(mgrs) > 1 or (mgrs and (mgrs[0][1] or mgrs[0][2] or mgrs[0][0] == manager_id)):
         return False
-    if con.execute("SELECT EXISTS (SELECT 1 FROM rep) OR EXISTS (SELECT 1 FROM call) "
-                   "OR EXISTS (SELECT 1 FROM note)").fetchone()[0]:
+    if con.execute("SELECT EXISTS (SELECT 1 FROM rep) OR EXISTS (SELECT 1 FROM call)").fetchone()[0]:
         return False
     for table, seeded in (("skill", SEEDED_SKILLS), ("script_question", SEEDED_SCRIPT)):
         ids = json.dumps([row[0] for row in seeded])
@@ -139,15 +161,45 @@ def _replace_seeded_skills(con: sqlite3.Connection, imported: list[str]) -> None
         con.execute("DELETE FROM skill WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(seeded),))
 
 
-def _stub_reps(con: sqlite3.Connection, names: dict[str, str]) -> None:
+def _stub_reps(con: sqlite3.Connection, names: dict[str, str], manager_id: str | None) -> None:
     """A call (or goal, step) may name a rep that neither side holds yet (a single call file was
     imported): keep the reference valid with a stub that any real copy of the rep outranks."""
     missing: set[str] = set()
     for t in REP_REFERENCES:
         missing.update(r[0] for r in con.execute(
             f"SELECT DISTINCT rep_id FROM {t} WHERE rep_id NOT IN (SELECT id FROM rep)"))
-    con.executemany("INSERT OR IGNORE INTO rep (id, created_at, updated_at, name) VALUES (?,?,?,?)",
-                    [(rid, STUB_STAMP, STUB_STAMP, names.get(rid, "")) for rid in sorted(missing)])
+    con.executemany("INSERT OR IGNORE INTO rep (id, created_at, updated_at, name, manager_id) "
+                    "VALUES (?,?,?,?,?)",
+                    [(rid, STUB_STAMP, STUB_STAMP, names.get(rid, ""), manager_id)
+                     for rid in sorted(missing)])
+
+
+def apply_retractions(con: sqlite3.Connection, retractions: dict[str, tuple[str, str]]) -> int:
+    """Remove the text of notes their author made private after sharing them (PRODUCT.md
+    section 5): wherever such a note arrived, it becomes an empty, deleted, private note, so
+    a re-export from here carries the same id-only retraction. A note that is private here
+    is the author's own and keeps its text. A retraction for a note never seen here leaves
+    the same empty note, so every copy of the call reads alike. Retraction wins over any
+    copy of the note, whatever its stamp: it is the author taking the words back.
+    Returns the number of notes whose text was removed here."""
+    if not retractions:
+        return 0
+    rows = [(nid, cid, stamp) for nid, (cid, stamp) in sorted(retractions.items())]
+    con.executemany(
+        "INSERT INTO note (id, call_id, created_at, updated_at, deleted_at, taken_at, text, private, shared) "
+        "VALUES (?1, ?2, ?3, ?3, ?3, ?3, '', 1, 1) ON CONFLICT(id) DO NOTHING", rows)
+    # Removed, not hidden: secure_delete zeroes the old text in the page (without it the
+    # words stay in the file's free space until the page is reused).
+    secure = con.execute("PRAGMA secure_delete").fetchone()[0]
+    con.execute("PRAGMA secure_delete = 1")
+    try:
+        cur = con.executemany(
+            "UPDATE note SET text = '', private = 1, shared = 1, deleted_at = ?2, "
+            "updated_at = max(updated_at, ?2) WHERE id = ?1 AND private = 0",
+            [(nid, stamp) for nid, _, stamp in rows])
+    finally:
+        con.execute(f"PRAGMA secure_delete = {int(secure)}")
+    return cur.rowcount
 
 
 def _rewind_export_cursors(con: sqlite3.Connection, oldest: str) -> None:
@@ -181,16 +233,19 @@ def import_paths(con: sqlite3.Connection, paths: Iterable[str | Path], *,
             sink.close()
             if owners.adopted is not None:
                 _replace_seeded_skills(con, sink.written_ids("skill"))
-            _stub_reps(con, stats.rep_names)
+            retracted = apply_retractions(con, stats.retractions)
+            _stub_reps(con, stats.rep_names, next(iter(owners.seen), None))
             _check_references(con)
             c = sink.counts
-            if c.oldest_applied is not None:
-                _rewind_export_cursors(con, c.oldest_applied)
+            oldest = min((s for s in (c.oldest_applied, *(at for _, at in stats.retractions.values()))
+                          if s is not None), default=None) if retracted else c.oldest_applied
+            if oldest is not None:
+                _rewind_export_cursors(con, oldest)
     finally:
         sink.drop()  # after a rollback too: the trigger tables live with the connection
         con.execute("PRAGMA foreign_keys = ON")
     return ImportResult(files=stats.files, inserted=c.inserted, updated=c.updated,
-                        kept_local=c.offered - c.applied, deleted=c.deleted,
+                        kept_local=c.offered - c.applied, deleted=c.deleted, retracted=retracted,
                         adopted_manager=owners.adopted, skipped=stats.skipped, parsed=stats.parsed)
 
 

@@ -44,8 +44,12 @@ RACY_NS = 2_000_000_000
 # Insert order respects the foreign keys (rep before goal, call before note...).
 TABLE_ORDER = ("skill", "rep", "goal", "expectation", "call", "note", "debrief_answer", "rating",
                "next_step")
-# A record's call is the document it sits in: the rows carry it again.
-EXTRA_COLUMNS = {t: ("call_id",) for t, cols in LOCAL_ONLY.items() if "call_id" in cols}
+# A record's call is the document it sits in, a rep's and a call's manager the one the
+# document names, and a note that came from the store has been shared (it is retracted
+# if made private later): the rows carry these again, after the exported columns.
+_IMPLIED = ("manager_id", "call_id", "shared")
+EXTRA_COLUMNS = {t: tuple(c for c in _IMPLIED if c in cols)
+                 for t, cols in LOCAL_ONLY.items() if set(_IMPLIED) & set(cols)}
 STORE_NAMES = ("manifest.json", "reps.json")
 _SCHEMA_RE = re.compile(r"^fieldcoach/(\d+)$")
 
@@ -211,6 +215,9 @@ def _refusal(path: str | Path, data: bytes, first: Any) -> NoReturn:
     loc = list(err["loc"])
     if loc and loc[0] == obj.get("type"):
         loc = loc[1:]  # the discriminator tag pydantic puts first
+    from .models import UNION_TAGS
+
+    loc = [x for x in loc if x not in UNION_TAGS]
     msg = err["msg"]
     if err["type"] == "extra_forbidden":
         msg = "unknown field"
@@ -286,9 +293,21 @@ class RepRef:
     name: str
 
 
-def document_parts(doc: dict[str, Any]) -> Iterator[Owner | RepRef | tuple[str, list[Row]]]:
-    """A validated document as its owner, the rep a call names, and its rows as
-    (table, rows), a list per part of the document."""
+@dataclass
+class Retraction:
+    """A note its author made private after sharing it: only its id and when."""
+
+    note_id: str
+    call_id: str
+    deleted_at: str
+
+
+Part = Owner | RepRef | Retraction | tuple[str, list[Row]]
+
+
+def document_parts(doc: dict[str, Any]) -> Iterator[Part]:
+    """A validated document as its owner, the rep a call names, the notes it retracts,
+    and its rows as (table, rows), a list per part of the document."""
     kind = doc["type"]
     if kind == "bundle":
         yield from document_parts(doc["manifest"])
@@ -296,18 +315,27 @@ def document_parts(doc: dict[str, Any]) -> Iterator[Owner | RepRef | tuple[str, 
         for c in doc["calls"]:
             yield from document_parts(c)
     elif kind == "call":
-        yield Owner(doc["manager_id"], None)
+        mid = doc["manager_id"]
+        yield Owner(mid, None)
         yield RepRef(doc["rep"]["id"], doc["rep"]["name"])
         call = doc["call"]
-        yield "call", _rows("call", [call])
+        yield "call", _rows("call", [call], (mid,))
         extra = (call["id"],)
+        notes = []
+        for n in doc["notes"]:
+            if "text" not in n:  # id and deleted_at only: a retraction (models.RetractedNote)
+                yield Retraction(n["id"], call["id"], stamp(n["deleted_at"]))
+            else:
+                notes.append(n)
+        if notes:
+            yield "note", _rows("note", notes, (call["id"], 1))
         for key, table in _CALL_PARTS:
-            if doc[key]:
+            if doc[key] and table != "note":
                 yield table, _rows(table, doc[key], extra)
     elif kind == "reps":
         yield Owner(doc["manager_id"], None)
         for key, table in _REPS_PARTS:
-            yield table, _rows(table, doc[key])
+            yield table, _rows(table, doc[key], (doc["manager_id"],) if table == "rep" else ())
         yield "next_step", _rows("next_step", doc["next_steps"], (None,))
     elif kind == "manifest":
         yield Owner(doc["manager_id"], doc["manager_name"])
@@ -322,6 +350,8 @@ class IngestStats:
     parsed: int = 0
     rows: dict[str, int] = field(default_factory=dict)  # rows handed to the sink, per table
     rep_names: dict[str, str] = field(default_factory=dict)  # reps named by call documents
+    # note id: (call id, stamp), the latest retraction of each note (few: kept whole)
+    retractions: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 def _sha256(data: bytes) -> str:
@@ -387,6 +417,11 @@ def ingest(sink: Sink, paths: Iterable[str | Path], *, on_owner: Callable[[Owner
                 continue
             if isinstance(part, RepRef):
                 stats.rep_names.setdefault(part.id, part.name)
+                continue
+            if isinstance(part, Retraction):
+                had = stats.retractions.get(part.note_id)
+                if had is None or part.deleted_at > had[1]:
+                    stats.retractions[part.note_id] = (part.call_id, part.deleted_at)
                 continue
             table, new = part
             rows = pending[table]

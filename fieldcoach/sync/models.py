@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Discriminator, Field, Tag, TypeAdapter
 
 from . import SCHEMA_ID
 from .ids import UUID_PATTERN
@@ -96,6 +96,28 @@ class Note(Record):
     skill_id: Id | None
 
 
+class RetractedNote(_Strict):
+    """A note its author made private after it was shared: only its id and when it was
+    taken back. Every importer removes the note's text."""
+
+    model_config = ConfigDict(title="RetractedNote")
+    id: Id
+    deleted_at: Stamp = Field(description="when the note was retracted")
+
+
+def _note_kind(value: Any) -> str:
+    """A retraction holds nothing but its id and stamp; anything more is read as a note
+    (so a note missing a field is reported as such)."""
+    keys = set(value) if isinstance(value, dict) else set(getattr(value, "model_fields_set", ()))
+    return "retracted" if keys and keys <= {"id", "deleted_at"} else "note"
+
+
+# The tags name the union members in validation errors' locations; import leaves them out.
+UNION_TAGS = frozenset({"note", "retracted"})
+SharedNote = Annotated[Annotated[Note, Tag("note")] | Annotated[RetractedNote, Tag("retracted")],
+                       Discriminator(_note_kind)]
+
+
 class DebriefAnswer(Record):
     question_id: Id | None
     question: str
@@ -134,7 +156,8 @@ class CallDocument(_Strict):
     updated_at: Stamp = Field(description="latest change to the call or anything in it")
     rep: RepRef
     call: Call
-    notes: list[Note]
+    notes: list[SharedNote] = Field(
+        description="the shared notes, then the retracted ones (id-only tombstones)")
     debrief_answers: list[DebriefAnswer]
     ratings: list[Rating]
     next_steps: list[NextStep]

@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 from .ingest import TABLE_ORDER, FileState, Row, columns
 
 STATE_TABLE = "ingest_file"
+# Local records no incoming version may overwrite: a private note is its author's own.
+KEEP_LOCAL = {"note": "{t}private AND {t}deleted_at IS NULL"}  # {t}: the table's name and a dot, or ""
 
 
 def _updated(table: str) -> str:
@@ -37,12 +39,16 @@ def upsert_sql(table: str, last_rowid: int) -> str:
     sets = ", ".join(f"{c} = excluded.{c}" for c in cols if c != "id")
     mine = ", ".join(f"ifnull({table}.{c}, x'')" for c in cols)
     theirs = ", ".join(f"ifnull(excluded.{c}, x'')" for c in cols)
+    where = (f"(excluded.updated_at > {table}.updated_at "
+             f"OR (excluded.updated_at = {table}.updated_at "
+             f"AND ({table}.rowid > {last_rowid} OR {table}.id IN (SELECT id FROM temp.{_updated(table)})) "
+             f"AND ({theirs}) > ({mine})))")
+    if table == "note":  # copies in the store are never private (a retracted one comes back)
+        sets += ", private = 0"
+    if table in KEEP_LOCAL:
+        where += f" AND NOT ({KEEP_LOCAL[table].format(t=table + '.')})"
     return (f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) "
-            f"ON CONFLICT(id) DO UPDATE SET {sets} "
-            f"WHERE excluded.updated_at > {table}.updated_at "
-            f"OR (excluded.updated_at = {table}.updated_at "
-            f"AND ({table}.rowid > {last_rowid} OR {table}.id IN (SELECT id FROM temp.{_updated(table)})) "
-            f"AND ({theirs}) > ({mine}))")
+            f"ON CONFLICT(id) DO UPDATE SET {sets} WHERE {where}")
 
 
 @dataclass
@@ -122,7 +128,8 @@ class SqliteSink:
                 newest[r[0]] = r[2]
         local = self.con.execute(
             f"SELECT id, updated_at, deleted_at IS NOT NULL FROM main.{table} "
-            f"WHERE rowid <= {self.last_rowid[table]} AND id IN (SELECT value FROM json_each(?))",
+            f"WHERE rowid <= {self.last_rowid[table]} AND id IN (SELECT value FROM json_each(?))"
+            + (f" AND NOT ({KEEP_LOCAL[table].format(t='')})" if table in KEEP_LOCAL else ""),
             (json.dumps(list(newest)),)).fetchall()
         name = _updated(table)
         self.con.executemany(f"INSERT OR IGNORE INTO temp.{name} (id, was_deleted) VALUES (?, ?)",
