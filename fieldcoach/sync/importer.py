@@ -48,6 +48,7 @@ class ImportResult:
     retracted: int = 0        # notes retracted by their author: text removed here
     adopted_manager: str | None = None
     skipped: int = 0          # files unchanged since the last import of their folder: not read
+    hashed: int = 0           # files whose size and mtime were in doubt: their hash was compared
     parsed: int = 0
 
     @property
@@ -246,7 +247,8 @@ def import_paths(con: sqlite3.Connection, paths: Iterable[str | Path], *,
         con.execute("PRAGMA foreign_keys = ON")
     return ImportResult(files=stats.files, inserted=c.inserted, updated=c.updated,
                         kept_local=c.offered - c.applied, deleted=c.deleted, retracted=retracted,
-                        adopted_manager=owners.adopted, skipped=stats.skipped, parsed=stats.parsed)
+                        adopted_manager=owners.adopted, skipped=stats.skipped, hashed=stats.hashed,
+                        parsed=stats.parsed)
 
 
 def _check_references(con: sqlite3.Connection) -> None:
