@@ -223,9 +223,9 @@ def import_paths(con: sqlite3.Connection, paths: Iterable[str | Path], *,
     paths = list(paths)
     sink = SqliteSink(con)
     owners = _Owners(con, now)
-    # Rows arrive in file order, not in key order, and a per-row key lookup cost about a
-    # fifth of the import: the keys are checked once, at the end (the pragma only
-    # changes outside a transaction, and only for this connection).
+    # Rows arrive in file order, not in key order (a call file may come before the roster
+    # that holds its rep): the keys are checked once, at the end. The pragma changes only
+    # outside a transaction, and only for this connection.
     con.execute("PRAGMA foreign_keys = OFF")
     try:
         with transaction(con, "the import"):
@@ -235,15 +235,16 @@ def import_paths(con: sqlite3.Connection, paths: Iterable[str | Path], *,
             if owners.adopted is not None:
                 _replace_seeded_skills(con, sink.written_ids("skill"))
             retracted = apply_retractions(con, stats.retractions)
-            _stub_reps(con, stats.rep_names, next(iter(owners.seen), None))
-            _check_references(con)
             c = sink.counts
+            if c.applied or retracted:  # nothing written, nothing to check (a re-import)
+                _stub_reps(con, stats.rep_names, next(iter(owners.seen), None))
+                _check_references(con)
             oldest = min((s for s in (c.oldest_applied, *(at for _, at in stats.retractions.values()))
                           if s is not None), default=None) if retracted else c.oldest_applied
             if oldest is not None:
                 _rewind_export_cursors(con, oldest)
     finally:
-        sink.drop()  # after a rollback too: the trigger tables live with the connection
+        sink.drop()  # after a rollback too: temporary tables live with the connection
         con.execute("PRAGMA foreign_keys = ON")
     return ImportResult(files=stats.files, inserted=c.inserted, updated=c.updated,
                         kept_local=c.offered - c.applied, deleted=c.deleted, retracted=retracted,
