@@ -247,3 +247,31 @@ def test_figures_lists_and_exports_cover_the_managers_own_records(tmp_path):
     manifest = json.loads((tmp_path / "store" / mid / "manifest.json").read_text("utf-8"))
     assert manifest["calls"] == 1
     mine.close()
+
+
+async def test_the_sync_screen_refuses_a_teammates_documents(store, db_path, tmp_path):
+    import json
+
+    from textual.widgets import Input
+
+    from tests.helpers import make_app, settle, text_of
+    from tests.test_sync_screen import open_sync
+
+    sam = "0b5e1a52-0d7e-4a43-9b55-5f6d1e2a3b4c"
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text(json.dumps({"schema": "fieldcoach/1", "type": "manifest", "manager_id": sam,
+                                    "manager_name": "Sam [b]Okafor[/b]", "calls": 0,
+                                    "updated_at": "2026-11-20T09:00:00+00:00"}), "utf-8")
+    before = _all_rows(store.con())
+    app = make_app(db_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_sync(app, pilot)
+        app.screen.query_one("#import-path", Input).value = str(manifest)
+        await pilot.press("i")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(app, pilot)
+        err = text_of(app.screen, "#err-import")
+        assert f"Sam [b]Okafor[/b] ({sam})" in err and "another manager" in err  # shown literally
+        assert "fieldcoach team" in err and "nothing changed" in err
+    assert _all_rows(store.con()) == before
