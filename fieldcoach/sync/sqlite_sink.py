@@ -138,10 +138,11 @@ class SqliteSink:
     def file_states(self, folder: str, directory: str) -> dict[str, FileState]:
         # a range of the primary key: the paths that start with directory ("/" + 1 == "0")
         end = directory[:-1] + "0" if directory else "\U0010ffff"
-        return {r[0]: FileState(folder, r[0], r[1], r[2], r[3], r[4]) for r in self.con.execute(
-            f"SELECT path, size, mtime_ns, sha256, read_ns FROM {STATE_TABLE} "
+        cut = len(directory)
+        return {r[1]: FileState._make(r) for r in self.con.execute(
+            f"SELECT folder, path, size, mtime_ns, sha256, read_ns FROM {STATE_TABLE} "
             "WHERE folder = ? AND path >= ? AND path < ?", (folder, directory, end))
-            if "/" not in r[0][len(directory):]}
+            if "/" not in r[1][cut:]}
 
     def remember(self, states: list[FileState]) -> None:
         self.con.executemany(
