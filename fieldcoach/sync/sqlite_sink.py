@@ -139,7 +139,9 @@ class SqliteSink:
         # a range of the primary key: the paths that start with directory ("/" + 1 == "0")
         end = directory[:-1] + "0" if directory else "\U0010ffff"
         cut = len(directory)
-        return {r[1]: FileState._make(r) for r in self.con.execute(
+        cur = self.con.cursor()
+        cur.row_factory = None  # plain tuples: 10,000 rows for a store's calls/ folder
+        return {r[1]: FileState._make(r) for r in cur.execute(
             f"SELECT folder, path, size, mtime_ns, sha256, read_ns FROM {STATE_TABLE} "
             "WHERE folder = ? AND path >= ? AND path < ?", (folder, directory, end))
             if "/" not in r[1][cut:]}
