@@ -365,8 +365,9 @@ def run_child(argv: list[str]) -> tuple[float, float, int]:
 def empty_db(path: Path) -> Path:
     """A new, empty fieldcoach database (schema and seeded defaults, no manager)."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    subprocess.run([PY, "-c", "import sys; from fieldcoach.db import connect; c = connect(sys.argv[1]); "
-                    "c.execute('PRAGMA wal_checkpoint(TRUNCATE)'); c.close()", str(path)], check=True, cwd=ROOT)
+    make = ("import sys; from fieldcoach.db import connect; c = connect(sys.argv[1]); "
+            "c.execute('PRAGMA wal_checkpoint(TRUNCATE)'); c.close()")
+    subprocess.run([PY, "-c", make, str(path)], check=True, cwd=ROOT)
     return path
 
 

@@ -16,7 +16,8 @@ import uuid
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from fieldcoach.db import transaction
 from fieldcoach.store import Store
@@ -219,10 +220,10 @@ def _with_call(con: sqlite3.Connection, local: tuple | None) -> None:
     with transaction(con):
         con.execute("INSERT OR IGNORE INTO manager (id, created_at, updated_at, name) VALUES (?,?,?,?)",
                     (MANAGER, stamp(1), stamp(1), "Alex"))
-        con.execute("INSERT OR IGNORE INTO rep (id, created_at, updated_at, name, manager_id) VALUES (?,?,?,?,?)",
-                    (REP, stamp(1), stamp(1), "Priya", MANAGER))
-        con.execute("INSERT OR IGNORE INTO call (id, created_at, updated_at, rep_id, manager_id) VALUES (?,?,?,?,?)",
-                    (CALL, stamp(1), stamp(1), REP, MANAGER))
+        con.execute("INSERT OR IGNORE INTO rep (id, created_at, updated_at, name, manager_id) "
+                    "VALUES (?,?,?,?,?)", (REP, stamp(1), stamp(1), "Priya", MANAGER))
+        con.execute("INSERT OR IGNORE INTO call (id, created_at, updated_at, rep_id, manager_id) "
+                    "VALUES (?,?,?,?,?)", (CALL, stamp(1), stamp(1), REP, MANAGER))
         if local is not None:
             SqliteSink(con).open()
             con.execute(f"INSERT INTO note ({', '.join(columns('note'))}) VALUES "
@@ -243,7 +244,8 @@ def _sink_import(con: sqlite3.Connection, batches: list[list[tuple]]) -> SqliteS
 
 
 def _note(con: sqlite3.Connection) -> tuple:
-    return tuple(con.execute("SELECT updated_at, text, deleted_at FROM note WHERE id = ?", (NOTE,)).fetchone())
+    row = con.execute("SELECT updated_at, text, deleted_at FROM note WHERE id = ?", (NOTE,)).fetchone()
+    return tuple(row)
 
 
 def test_newer_wins_a_tie_keeps_local_and_a_tombstone_applies(tmp_path):
