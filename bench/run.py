@@ -375,7 +375,8 @@ def _counts(db: Path) -> dict[str, int]:
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
         return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                for t in ("rep", "goal", "expectation", "call", "note", "debrief_answer", "rating", "next_step")}
+                for t in ("rep", "goal", "expectation", "call", "note", "debrief_answer", "rating",
+                          "next_step")}
     finally:
         con.close()
 
@@ -545,7 +546,8 @@ def main(argv: list[str] | None = None) -> int:
            "`export --store DIR` on that folder. Import = whole processes `fieldcoach import STORE` of that "
            "export into an empty database vs bench/baseline_import.py (json + sqlite3, the same rows, one "
            "transaction, no validation); peak memory against importing a 1,000-call store the same way; "
-           "no-change = a second import of the same store. * = the bench's own target (not PRODUCT.md section 6).")
+           "no-change = a second import of the same store. * = the bench's own target (not PRODUCT.md "
+           "section 6).")
     import textwrap
 
     print(textwrap.fill(how, 110))
