@@ -66,9 +66,10 @@ class Figure:
     def verdict(self) -> str:
         if self.value is None:
             return "n/a"
-        if self.limit is not None:
-            return "ok" if self.ratio is not None and self.ratio <= self.limit else "over"
-        return "ok" if self.absolute is None or self.value < self.absolute else "over"
+        under = self.absolute is None or self.value < self.absolute
+        if self.limit is not None:  # with an absolute limit too, both must hold
+            return "ok" if self.ratio is not None and self.ratio <= self.limit and under else "over"
+        return "ok" if under else "over"
 
     def cells(self) -> list[str]:
         def fmt(v: float | None) -> str:
@@ -346,6 +347,103 @@ def export_figures(args, src_db: Path, work: Path) -> tuple[list[Figure], str]:
             Figure("export with nothing changed", median(same), f_full, "s", "<= 5% of full", limit=0.05)], check
 
 
+# --- import ------------------------------------------------------------------------------
+
+def run_child(argv: list[str]) -> tuple[float, float, int]:
+    """Run a whole process: (wall seconds, CPU seconds user+sys, peak RSS in KiB)."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, cwd=ROOT)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t0
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise subprocess.CalledProcessError(proc.returncode, argv)
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss
+
+
+def empty_db(path: Path) -> Path:
+    """A new, empty fieldcoach database (schema and seeded defaults, no manager)."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    make = ("import sys; from fieldcoach.db import connect; c = connect(sys.argv[1]); "
+            "c.execute('PRAGMA wal_checkpoint(TRUNCATE)'); c.close()")
+    subprocess.run([PY, "-c", make, str(path)], check=True, cwd=ROOT)
+    return path
+
+
+def _counts(db: Path) -> dict[str, int]:
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                for t in ("rep", "goal", "expectation", "call", "note", "debrief_answer", "rating",
+                          "next_step")}
+    finally:
+        con.close()
+
+
+def import_figures(args, src_db: Path, work: Path) -> list[Figure]:
+    """`fieldcoach import STORE` of one manager's store into an empty database, against
+    bench/baseline_import.py; peak memory against importing 1,000 calls; a second import
+    of the unchanged store."""
+    if not (ROOT / "fieldcoach" / "sync" / "ingest.py").exists():
+        why = "fieldcoach/sync/ingest.py not there yet"
+        return [Figure(f"import ({args.calls} calls)", None, None, "s", "<= 2x", reason=why)]
+    stores = {}
+    for name, db in (("large", src_db), ("small", cached_db(args.cache, args.small_calls)[0])):
+        copy = copy_db(db, work / f"import-src-{name}" / "fieldcoach.db")
+        stores[name] = work / f"import-store-{name}"
+        subprocess.run([*FIELDCOACH, "--db", str(copy), "export", "--store", str(stores[name])], check=True,
+                       stdout=subprocess.DEVNULL, cwd=ROOT)
+    # every file written well before it is read, as a store from a shared folder is
+    old = time.time_ns() - 3600 * 10**9
+    for root in stores.values():
+        for p in root.rglob("*.json"):
+            os.utime(p, ns=(old, old))
+    empty = empty_db(work / "import-empty" / "fieldcoach.db")
+    full: list[float] = []
+    base: list[float] = []
+    cpu_full: list[float] = []
+    cpu_base: list[float] = []
+    again: list[float] = []
+    mem_large: list[float] = []
+    mem_small: list[float] = []
+    checked = ""
+    for i in range(args.runs):
+        real_db = copy_db(empty, work / f"import-real-{i}" / "fieldcoach.db")
+        base_db = copy_db(empty, work / f"import-base-{i}" / "fieldcoach.db")
+        small_db = copy_db(empty, work / f"import-small-{i}" / "fieldcoach.db")
+        steps = [("base", [PY, str(BENCH / "baseline_import.py"), str(base_db), str(stores["large"])]),
+                 ("full", [*FIELDCOACH, "--db", str(real_db), "import", str(stores["large"])]),
+                 ("small", [*FIELDCOACH, "--db", str(small_db), "import", str(stores["small"])])]
+        for name, argv in (steps if i % 2 == 0 else steps[::-1]):
+            wall, cpu, rss = run_child(argv)
+            if name == "base":
+                base.append(wall)
+                cpu_base.append(cpu)
+            elif name == "full":
+                full.append(wall)
+                cpu_full.append(cpu)
+                mem_large.append(rss / 1024)
+            else:
+                mem_small.append(rss / 1024)
+        again.append(run_child([*FIELDCOACH, "--db", str(real_db), "import", str(stores["large"])])[0])
+        log(f"import run {i + 1}: full {full[-1]:.2f}s baseline {base[-1]:.2f}s no-change {again[-1]:.3f}s "
+            f"peak {mem_large[-1]:.0f} MiB ({args.calls} calls) {mem_small[-1]:.0f} MiB ({args.small_calls})")
+        if i == 0:
+            a, b = _counts(real_db), _counts(base_db)
+            checked = "same rows as the baseline" if a == b else f"rows differ: import {a}, baseline {b}"
+        for d in (real_db, base_db, small_db):
+            shutil.rmtree(d.parent, ignore_errors=True)
+    if cpu_base and median(cpu_base):
+        DIAG.append(f"import CPU time (user+sys, medians): fieldcoach {median(cpu_full):.2f}s, baseline "
+                    f"{median(cpu_base):.2f}s ({median(cpu_full) / median(cpu_base):.2f}x); {checked}")
+    f_full = median(full)
+    return [Figure(f"import ({args.calls} calls) into an empty database", f_full, median(base), "s", "<= 2x",
+                   limit=2.0),
+            Figure(f"peak memory, import of {args.calls} calls", median(mem_large), median(mem_small), "MiB",
+                   f"< 100 MiB, <= 1.2x {args.small_calls} calls", limit=1.2, absolute=100.0),
+            Figure("import with nothing changed", median(again), f_full, "s", "<= 5% of full", limit=0.05)]
+
+
 # --- report ------------------------------------------------------------------------------
 
 def machine() -> str:
@@ -395,7 +493,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--home-marker", default="coaching this week", help="text that means home shows its figures")
     p.add_argument("--note-marker", default="Type a note", help="text that means the note line is drawn")
     p.add_argument("--markdown", type=Path, help="also write the table as Markdown to this file")
-    p.add_argument("--skip", action="append", default=[], choices=["launch", "note", "cli", "export", "demo"],
+    p.add_argument("--small-calls", type=int, default=1000,
+                   help="calls in the store whose import's peak memory the large one's is compared with")
+    p.add_argument("--skip", action="append", default=[],
+                   choices=["launch", "note", "cli", "export", "import", "demo"],
                    help="leave a group of figures out (repeatable)")
     args = p.parse_args(argv)
 
@@ -421,6 +522,8 @@ def main(argv: list[str] | None = None) -> int:
         if "export" not in args.skip:
             f, check = export_figures(args, src, work)
             figs += f
+        if "import" not in args.skip:
+            figs += import_figures(args, src, work)
         if "cli" not in args.skip:
             figs.append(note_cli_figure(args, copy_db(obs_db, work / "cli" / "fieldcoach.db")))
         if "demo" not in args.skip:
@@ -439,7 +542,11 @@ def main(argv: list[str] | None = None) -> int:
            "(parse + insert + commit) vs a plain INSERT + COMMIT of the same row. Export = whole processes "
            "`fieldcoach export --store DIR --full` into an empty folder vs bench/baseline_export.py (sqlite3 + json, "
            "byte-identical documents, same temp file + one syncfs + rename); no-change = a second "
-           "`export --store DIR` on that folder. * = the bench's own target (not PRODUCT.md section 6).")
+           "`export --store DIR` on that folder. Import = whole processes `fieldcoach import STORE` of that "
+           "export into an empty database vs bench/baseline_import.py (json + sqlite3, the same rows, one "
+           "transaction, no validation); peak memory against importing a 1,000-call store the same way; "
+           "no-change = a second import of the same store. * = the bench's own target (not PRODUCT.md "
+           "section 6).")
     import textwrap
 
     print(textwrap.fill(how, 110))

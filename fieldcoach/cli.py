@@ -37,7 +37,12 @@ def _parser() -> argparse.ArgumentParser:
         return sp
 
     demo = add("demo", "write realistic demo data (reps, goals, calls, notes, debriefs, next steps)")
-    demo.add_argument("--calls", type=int, default=40, metavar="N", help="number of calls (default 40)")
+    demo.add_argument("--calls", type=int, default=40, metavar="N",
+                      help="number of calls (default 40; with --team, per manager)")
+    demo.add_argument("--team", metavar="DIR",
+                      help="write a whole demo team store to DIR instead (your database is not touched)")
+    demo.add_argument("--managers", type=int, default=8, metavar="N",
+                      help="with --team: number of managers (default 8)")
     demo.add_argument("--seed", type=int, default=7, help=argparse.SUPPRESS)
 
     note = add("note", "quick capture: add a note to the call in progress, else to the inbox")
@@ -70,9 +75,34 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
     if args.calls < 0 or args.calls > 1_000_000:
         raise UserError("--calls takes a number from 0 to 1000000")
+    if args.team is not None:
+        return _demo_team(args)
     store = _store(args)
     summary = write_demo(store, calls=args.calls, seed=args.seed)
     print(visible(f"demo data written to {store.path}: {summary}"))
+    return 0
+
+
+def _demo_team(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from .team_demo import Manager, write_team
+
+    if not 1 <= args.managers <= 500:
+        raise UserError("--managers takes a number from 1 to 500")
+    folder = Path(args.team).expanduser()
+    if folder.exists() and not folder.is_dir():
+        raise UserError(f"{folder} is not a folder")
+
+    def shown(i: int, m: Manager, summary: str) -> None:
+        print(visible(f"{i + 1}/{args.managers} {m.habits.manager}: coaches {m.cadence}, debriefs "
+                      f"{m.debrief}, budget {m.budget_minutes} min a week; {summary}"), flush=True)
+
+    try:
+        n = write_team(folder, managers=args.managers, calls=args.calls, seed=args.seed, progress=shown)
+    except OSError as exc:
+        raise UserError(f"cannot write the team store {folder}: {exc.strerror or exc}") from exc
+    print(visible(f"team store written to {folder}: {args.managers} managers, {n} call documents"))
     return 0
 
 

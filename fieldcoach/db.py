@@ -120,6 +120,18 @@ def is_open_database_file(path: Path | str) -> bool:
     return False
 
 
+def open_database_keys() -> frozenset[tuple[int, int]]:
+    """(device, inode) of every database file this process has open and of its -wal and
+    -shm: one look for a reader of many files (import) instead of one per file."""
+    keys = set()
+    for db_path in _held_paths():
+        for p in (db_path, Path(f"{db_path}-wal"), Path(f"{db_path}-shm")):
+            key = _file_key(p)
+            if key is not None:
+                keys.add(key)
+    return frozenset(keys)
+
+
 def _register(path: Path, con: _Connection) -> None:
     key = _file_key(path)
     if key is None:  # pragma: no cover - the file was just opened

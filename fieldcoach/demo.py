@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import random
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
@@ -78,8 +79,21 @@ def _working_day(day: datetime, tz: tzinfo, hour: int, minute: int) -> datetime:
     return datetime(loc.year, loc.month, loc.day, hour, minute, tzinfo=tz).astimezone(day.tzinfo)
 
 
+@dataclass(frozen=True)
+class Habits:
+    """How one manager coaches; the defaults are the plain demo's manager. team_demo.py
+    gives each manager of a team their own."""
+
+    manager: str = "Alex Morgan"
+    reps: tuple[tuple[str, str, str], ...] = ()   # (name, role, territory); () = the demo's own
+    weeks_per_25_calls: int = 1       # how far the calls spread: 4 = a quarter of the weeks' pace
+    quiet_weeks: float = 0.0          # share of the weeks with no coaching at all
+    feedback_delays: tuple[int, ...] = (2, 5, 8, 12, 20, 45, 90)  # minutes from call end to debrief
+    gap_closes: bool = True           # the rep's self-rating closes in on the manager's over time
+
+
 def write_demo(store: Store, *, calls: int = 40, seed: int = 7, now: datetime | None = None,
-               tz: tzinfo | None = None) -> str:
+               tz: tzinfo | None = None, habits: Habits = Habits()) -> str:
     """Calls fall on working days (Monday to Friday, office hours in tz, the machine's zone by
     default) of past calendar weeks, leaving the week before last without coaching."""
     from .queries import script, skills
@@ -89,12 +103,14 @@ def write_demo(store: Store, *, calls: int = 40, seed: int = 7, now: datetime | 
     now = now or utcnow()
     tz = tz or local_tz()
     this_monday = week_start(now, tz)
-    manager_id = bootstrap(store, manager_name="Alex Morgan")
+    manager_id = bootstrap(store, manager_name=habits.manager)
     con = store.con()
     skill_ids = [k.id for k in skills(con)]
     questions = script(con)
-    n_reps = 6 if calls <= 200 else len(REPS)
-    weeks = max(10, -(-calls // 25))
+    roster = list(habits.reps) or REPS[:6 if calls <= 200 else len(REPS)]
+    weeks = max(10, -(-calls // 25) * habits.weeks_per_25_calls)
+    quiet = {w for w in range(3, weeks) if rng.random() < habits.quiet_weeks} if habits.quiet_weeks else set()
+    busy = [w for w in range(1, weeks) if w not in quiet and w != 2]
     rows: dict[str, list[tuple[Any, ...]]] = {
         k: [] for k in ("rep", "goal", "exp", "call", "note", "ans", "rat", "step")}
 
@@ -103,7 +119,7 @@ def write_demo(store: Store, *, calls: int = 40, seed: int = 7, now: datetime | 
         return s, s
 
     reps = []
-    for name, role, terr in REPS[:n_reps]:
+    for name, role, terr in roster:
         rid = _id(rng)
         reps.append(rid)
         rows["rep"].append((rid, *stamps(now - timedelta(weeks=weeks + 2)), name, role, terr))
@@ -125,10 +141,14 @@ def write_demo(store: Store, *, calls: int = 40, seed: int = 7, now: datetime | 
         wk = rng.randrange(1, weeks) if calls > 10 else (i % 9) + 1
         if wk == n_skip_week:
             wk = 1
+        elif wk in quiet:
+            wk = rng.choice(busy)
         day = this_monday - timedelta(weeks=wk) + timedelta(days=rng.randint(0, 4), hours=12)
         start = _working_day(day, tz, rng.choice([9, 10, 11, 13, 14, 15]), rng.choice([0, 15, 30]))
         end = start + timedelta(minutes=rng.randint(25, 70))
-        fb_start = end + timedelta(minutes=rng.choice([2, 5, 8, 12, 20, 45, 90]))
+        # a debrief days later still lies in the past
+        fb_start = min(end + timedelta(minutes=rng.choice(habits.feedback_delays)),
+                       max(end, now - timedelta(hours=1)))
         fb_end = fb_start + timedelta(minutes=rng.randint(10, 30))
         focus = rng.sample(skill_ids, rng.randint(1, 3))
         adv = rng.choice(ADVANCES)
@@ -152,7 +172,8 @@ def write_demo(store: Store, *, calls: int = 40, seed: int = 7, now: datetime | 
         for pos, q in enumerate(questions):
             rows["ans"].append((_id(rng), *stamps(fb_start), None, cid, q.id, q.text, rng.choice(ANSWERS),
                                 "rep", pos))
-        drift = max(0, 2 - (weeks - wk) * 4 // weeks)  # self-assessment gap closes over time
+        # the self-assessment gap closes over time, or (for some managers' reps) stays
+        drift = max(0, 2 - (weeks - wk) * 4 // weeks) if habits.gap_closes else 2
         for sid in focus:
             m = rng.randint(2, 5)
             r_ = min(5, max(1, m + rng.choice([0, drift, drift, -1 if drift else 0])))

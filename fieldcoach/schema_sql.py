@@ -201,6 +201,21 @@ UPDATE note SET shared = 1
 WHERE call_id IS NOT NULL AND EXISTS (SELECT 1 FROM sync_state WHERE key LIKE 'export:%');
 """
 
+# What import read of each folder (sync/ingest.py): a file whose size and mtime (or, when
+# those are in doubt, content hash) are as recorded is not read again. Bookkeeping, like
+# sync_state: not a synced record, so not a table of models.py.
+V6 = """
+CREATE TABLE ingest_file (
+    folder TEXT NOT NULL,
+    path TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    read_ns INTEGER NOT NULL,
+    PRIMARY KEY (folder, path)
+) WITHOUT ROWID;
+"""
+
 # Index i holds the step that takes a file from version i to version i + 1.
-STEPS: list[str] = [V1, V2, V3, V4, V5]
+STEPS: list[str] = [V1, V2, V3, V4, V5, V6]
 SCHEMA_VERSION = len(STEPS)

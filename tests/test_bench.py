@@ -15,7 +15,9 @@ import run as bench  # noqa: E402 - bench/ joins sys.path just above
 
 FIGURES = ("launch -> note line accepting keys", "launch -> home showing figures", "peak memory, home open",
            "note save p50", "note save p99", "full export", "export with nothing changed",
-           "`fieldcoach note` vs `python -c pass`", "`fieldcoach demo --calls 30`")
+           "`fieldcoach note` vs `python -c pass`", "`fieldcoach demo --calls 30`",
+           "import (30 calls) into an empty database", "peak memory, import of 30 calls",
+           "import with nothing changed")
 
 
 def test_strip_ansi_joins_text_split_by_escape_sequences():
@@ -36,6 +38,9 @@ def test_figure_verdicts():
     assert bench.Figure("a", 1.3, 1.0, "s", "<= 1.25x", limit=1.25).verdict == "over"
     assert bench.Figure("b", 5.0, None, "ms", "< 5 ms", absolute=5.0).verdict == "over"
     assert bench.Figure("c", None, None, "s", "<= 2x", reason="x").cells()[-1] == "n/a (x)"
+    # a ratio and an absolute limit: both must hold
+    assert bench.Figure("d", 90.0, 80.0, "MiB", "", limit=1.2, absolute=100.0).verdict == "ok"
+    assert bench.Figure("d", 110.0, 100.0, "MiB", "", limit=1.2, absolute=100.0).verdict == "over"
 
 
 def test_hello_app_is_detected_ready_and_echoes_keys():
@@ -55,7 +60,7 @@ def test_bench_runs_end_to_end_on_a_tiny_database(tmp_path):
     md = tmp_path / "bench.md"
     out = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "run.py"), "--calls", "30", "--runs", "1", "--notes", "20",
-         "--timeout", "60", "--cache", str(tmp_path / "cache"), "--markdown", str(md)],
+         "--timeout", "60", "--cache", str(tmp_path / "cache"), "--markdown", str(md), "--small-calls", "12"],
         capture_output=True, text=True, cwd=ROOT, timeout=600)
     assert out.returncode == 0, out.stderr[-3000:]
     lines = out.stdout.splitlines()
@@ -69,6 +74,8 @@ def test_bench_runs_end_to_end_on_a_tiny_database(tmp_path):
     m = re.search(r"real export (\d+) files .* byte-identical (\d+)", out.stdout)
     if (ROOT / "fieldcoach" / "sync" / "commands.py").exists():
         assert m and m.group(1) == m.group(2) and int(m.group(1)) >= 32, out.stdout
+    # the baseline import script inserts the very rows the real import does
+    assert "same rows as the baseline" in out.stdout, out.stdout
     assert md.read_text().count("\n| ") >= len(FIGURES)
     assert list((tmp_path / "cache").glob("demo-30-*.db"))  # cached for the next run
 

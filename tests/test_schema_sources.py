@@ -93,7 +93,8 @@ def migrated(tmp_path_factory):
 
 def test_migrations_create_the_declared_tables_and_no_others(migrated):
     built = {r[0] for r in migrated.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    assert built == set(TABLES) | {"sync_state"}  # sync_state: raw key/value, export cursors
+    # bookkeeping, not synced records: sync_state (export cursors), ingest_file (files read)
+    assert built == set(TABLES) | {"sync_state", "ingest_file"}
 
 
 @pytest.mark.parametrize("table", sorted(TABLES))
@@ -125,7 +126,7 @@ def test_every_model_default_is_an_allowed_value():
 
 def test_exported_and_local_tables_are_all_the_tables():
     assert set(export.COLUMNS).isdisjoint(export.LOCAL_TABLES)
-    assert set(export.COLUMNS) | set(export.LOCAL_TABLES) == set(TABLES) | {"sync_state"}
+    assert set(export.COLUMNS) | set(export.LOCAL_TABLES) == set(TABLES) | {"sync_state", "ingest_file"}
 
 
 @pytest.mark.parametrize("table", EXPORTED)

@@ -72,7 +72,8 @@ def export_summary(r: ExportResult) -> str:
 def import_summary(r: ImportResult) -> str:
     ins, upd = sum(r.inserted.values()), sum(r.updated.values())
     return (f"{r.files} file{'s' * (r.files != 1)}: {ins} new, {upd} updated "
-            f"({r.deleted} deletions), {r.kept_local} kept local")
+            f"({r.deleted} deletions), {r.kept_local} kept local"
+            + (f"; {r.skipped} unchanged since the last import, not read" if r.skipped else ""))
 
 
 def schema() -> int:
