@@ -7,16 +7,20 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, NoReturn
 
 from . import __version__
 from .errors import UserError
 from .text import visible
 
+if TYPE_CHECKING:
+    from .store import Store  # the Store is imported when a command needs it
+
 
 class _Parser(argparse.ArgumentParser):
     """Usage mistakes print one line on stderr (and exit 2), like every other error."""
 
-    def error(self, message: str):  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         self.exit(2, visible(f"{self.prog}: {message} (see --help)") + "\n")
 
 
@@ -61,7 +65,7 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _store(args: argparse.Namespace):  # -> Store
+def _store(args: argparse.Namespace) -> Store:
     from .paths import resolve_db_path
     from .store import Store
 
@@ -133,8 +137,9 @@ def _cmd_app(args: argparse.Namespace) -> int:
     # No cyclic GC during launch: a full collection of the freshly imported heap (~20 ms)
     # used to land just before the first frame. The app turns it back on once it is up.
     gc.disable()
-    from .paths import resolve_db_path
     from screens.app import FieldcoachApp
+
+    from .paths import resolve_db_path
 
     app = FieldcoachApp(db_path=resolve_db_path(args.db))
     app.run()
@@ -144,8 +149,9 @@ def _cmd_app(args: argparse.Namespace) -> int:
 
 
 # what each command was doing, for a database error that reaches the top
-WORK = {"demo": ("the demo data", False), "note": ("the note", False), "export": ("the calls to export", True),
-        "import": ("the import", False), None: ("fieldcoach's data", True)}
+WORK = {"demo": ("the demo data", False), "note": ("the note", False),
+        "export": ("the calls to export", True), "import": ("the import", False),
+        None: ("fieldcoach's data", True)}
 
 COMMANDS = {"demo": _cmd_demo, "note": _cmd_note, "export": _cmd_sync, "import": _cmd_sync,
             "schema": _cmd_sync, None: _cmd_app}

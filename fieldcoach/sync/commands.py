@@ -23,7 +23,7 @@ LIST_LIMIT = 20
 
 
 def manager_identity(store: Store) -> tuple[str, str]:
-    from ..queries import settings
+    from ..lookups import settings
 
     s = settings(store.con())
     if not s.manager_id:
