@@ -519,11 +519,13 @@ def main(argv: list[str] | None = None) -> int:
             figs += launch_figures(args, home_db, obs_db)
         if "note" not in args.skip:
             figs += note_save_figures(args, copy_db(obs_db, work / "notes" / "fieldcoach.db"))
+        # Import before export: a child's ru_maxrss counts the pages it shares with this
+        # process when forked, and the export check reads every document (~230 MiB here).
+        imported = import_figures(args, src, work) if "import" not in args.skip else []
         if "export" not in args.skip:
             f, check = export_figures(args, src, work)
             figs += f
-        if "import" not in args.skip:
-            figs += import_figures(args, src, work)
+        figs += imported
         if "cli" not in args.skip:
             figs.append(note_cli_figure(args, copy_db(obs_db, work / "cli" / "fieldcoach.db")))
         if "demo" not in args.skip:

@@ -12,18 +12,32 @@ string keeps its length, so an index into it (an Input's cursor) still fits.
 from __future__ import annotations
 
 import re
+from functools import cache
 
 # C0 (and DEL) have their own pictures in Unicode's Control Pictures block: ESC → ␛.
 # C1 and lone surrogates (a JSON file can carry "\ud800") have none: the replacement
 # character says "something that cannot be shown was here".
-_PICTURE = {code: chr(0x2400 + code) for code in range(0x20)}
-_PICTURE[0x7F] = "\u2421"  # ␡
-_PICTURE.update({code: "\ufffd" for code in range(0x80, 0xA0)})
-_PICTURE.update({code: "\ufffd" for code in range(0xD800, 0xE000)})
-_PICTURE_KEEP_LINES = {code: pic for code, pic in _PICTURE.items() if code != 0x0A}
+# The tables and patterns are built on first use (about 1.5 ms, most of it compiling the
+# surrogate range): text without a control character never needs them, and this module
+# is on the way to the note line.
+_CONTROL_CLASS = "\x00-\x1f\x7f-\x9f\ud800-\udfff"
+_CONTROL_CLASS_BUT_NEWLINE = "\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff"
 
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
-_CONTROL_BUT_NEWLINE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+@cache
+def _pictures(keep_newlines: bool) -> dict[int, str]:
+    picture = {code: chr(0x2400 + code) for code in range(0x20)}
+    picture[0x7F] = "\u2421"  # ␡
+    picture.update({code: "\ufffd" for code in range(0x80, 0xA0)})
+    picture.update({code: "\ufffd" for code in range(0xD800, 0xE000)})
+    if keep_newlines:
+        del picture[0x0A]
+    return picture
+
+
+@cache
+def _control(keep_newlines: bool) -> re.Pattern[str]:
+    return re.compile(f"[{_CONTROL_CLASS_BUT_NEWLINE if keep_newlines else _CONTROL_CLASS}]")
 
 
 def visible(text: str, *, keep_newlines: bool = False) -> str:
@@ -31,12 +45,14 @@ def visible(text: str, *, keep_newlines: bool = False) -> str:
 
     keep_newlines: for a display of several lines, `\\n` stays a line break (every other
     line break, CR, VT, FF, NEL, is shown as a symbol)."""
-    pattern = _CONTROL_BUT_NEWLINE if keep_newlines else _CONTROL
-    if pattern.search(text) is None:  # the usual case: nothing to copy
+    # The usual case, nothing to copy: no control character is printable.
+    if text.isprintable() or _control(keep_newlines).search(text) is None:
         return text
-    return text.translate(_PICTURE_KEEP_LINES if keep_newlines else _PICTURE)
+    return text.translate(_pictures(keep_newlines))
 
 
 def is_control(char: str) -> bool:
-    """A character that an input field takes from a paste but never from a key press."""
-    return _CONTROL.match(char) is not None
+    """A character that an input field takes from a paste but never from a key press:
+    one of those `visible` shows as a symbol (asked of every typed key, so no pattern)."""
+    code = ord(char)
+    return code < 0x20 or 0x7F <= code <= 0x9F or 0xD800 <= code <= 0xDFFF

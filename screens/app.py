@@ -6,6 +6,7 @@ bottom of the screen stack."""
 from __future__ import annotations
 
 import gc
+import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime, tzinfo
 from pathlib import Path
@@ -247,11 +248,15 @@ class FieldcoachApp(CrashHook, App[None]):
         except Exception as exc:  # the theme still applies for this session
             self.call_from_thread(self.notify, f"Theme not saved: {escape(str(exc))}", severity="warning")
 
+    def _on_home(self) -> bool:
+        """Is home the current screen? Without importing home: the footer asks on every
+        bindings refresh, and the note line opened at launch never builds home."""
+        home = sys.modules.get("screens.home")
+        return home is not None and isinstance(self.screen, home.HomeScreen)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "back":
-            from screens.home import HomeScreen
-
-            return not isinstance(self.screen, HomeScreen) and len(self.screen_stack) > 1
+            return not self._on_home() and len(self.screen_stack) > 1
         return True
 
     def action_help(self) -> None:
@@ -262,9 +267,7 @@ class FieldcoachApp(CrashHook, App[None]):
             self.action_show_help_panel()
 
     async def action_back(self) -> None:
-        from screens.home import HomeScreen
-
-        if len(self.screen_stack) > 1 and not isinstance(self.screen, HomeScreen):
+        if len(self.screen_stack) > 1 and not self._on_home():
             self.pop_screen()
 
     # Screens never import one another: they ask the App to open the next one.
