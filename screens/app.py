@@ -117,11 +117,10 @@ class FieldcoachApp(CrashHook, App[None]):
             from fieldcoach.lookups import settings
             from fieldcoach.notes import active_call
 
-            con = self.store.con()
-            theme = settings(con).theme
+            theme = self.store.read(settings).theme
             if theme in (DARK_THEME, LIGHT_THEME) and theme != self.theme:
                 self.theme = theme
-            active = active_call(con)
+            active = self.store.read(active_call)
             observing = active.id if active else None
         except StoreError as exc:
             self.call_later(self.fail_startup, str(exc))

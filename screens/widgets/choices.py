@@ -12,6 +12,7 @@ from textual.content import Content
 from textual.strip import Strip
 from textual.style import Style
 from textual.widgets import RadioButton, SelectionList
+from textual.widgets.option_list import OptionDoesNotExist
 from textual.widgets.selection_list import SelectionType
 
 RADIO_ON, RADIO_OFF = "●", " "
@@ -49,7 +50,7 @@ class CheckList(SelectionList[SelectionType]):
         _, scroll_y = self.scroll_offset
         try:
             option = self.get_option_at_index(scroll_y + y)
-        except Exception:  # noqa: BLE001 - a line past the last option
+        except OptionDoesNotExist:  # a line past the last option: drawn as it is
             return strip
         mark = CHECK_ON if option.value in self.selected else CHECK_OFF
         segments[1] = Segment(mark, segments[1].style, segments[1].control)
