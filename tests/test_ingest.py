@@ -186,8 +186,10 @@ def test_a_refusal_late_in_a_long_stream_rolls_back_everything(tmp_path):
     root = tmp_path / "team"
     write_team(root, managers=1, calls=200, seed=5)
     (folder,) = root.iterdir()
-    last = sorted((folder / "calls").iterdir())[-1]  # read last: thousands of rows are in by then
-    doc = json.loads(last.read_text("utf-8"))
+    # The last file read that holds a note (ids are random: the very last call may be a
+    # selling or planned call without notes); thousands of rows are in by then.
+    last, doc = next((f, d) for f in sorted((folder / "calls").iterdir(), reverse=True)
+                     if (d := json.loads(f.read_text("utf-8")))["notes"])
     doc["notes"][0]["id"] = "../../../PWNED"
     last.write_text(json.dumps(doc), "utf-8")
     s = _fresh(tmp_path / "fieldcoach.db")
