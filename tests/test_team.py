@@ -114,6 +114,25 @@ def test_report_figures_match_a_count_from_the_store(store: Path, tmp_path: Path
         assert got.team.sessions > 0 and got.team.steps_done > 0 and all_delays
 
 
+def test_period_statements_read_no_whole_table_of_calls_notes_or_steps(store: Path, tmp_path: Path) -> None:
+    from sqlalchemy import event
+
+    engine = open_team_db(_url(tmp_path))
+    load(engine, [store])
+    seen: list[tuple[str, Any]] = []
+    event.listen(engine, "before_cursor_execute", lambda c, cur, st, params, ctx, many: seen.append((st, params)))
+    with engine.connect() as con:
+        team_figures(con, period("4weeks", NOW), NOW)
+        raw = con.connection.dbapi_connection
+        assert raw is not None
+        plans = [" / ".join(r[3] for r in raw.execute(f"EXPLAIN QUERY PLAN {st}", params))
+                 for st, params in seen]
+    assert len(plans) >= 5
+    for plan in plans:
+        for table in ("call", "note", "next_step"):
+            assert f"SCAN {table}" not in plan, plan
+
+
 def test_skills_of_managers_do_not_collide(store: Path, tmp_path: Path) -> None:
     engine = open_team_db(_url(tmp_path))
     load(engine, [store])

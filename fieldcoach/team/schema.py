@@ -41,7 +41,8 @@ call = _record_table("call", ("started_at",), ("scheduled_at",), ("manager_id", 
 note = _record_table("note", ("call_id",))
 debrief_answer = _record_table("debrief_answer", ("call_id",))
 rating = _record_table("rating", ("call_id",))
-next_step = _record_table("next_step", ("due_at",), ("done_at",), ("rep_id",))
+# done in a period: by done_at; open and due in a period: done_at IS NULL, then due_at
+next_step = _record_table("next_step", ("done_at", "due_at"), ("rep_id",))
 ingest_file = Table(
     "ingest_file", metadata,
     Column("folder", Text, primary_key=True), Column("path", Text, primary_key=True),
