@@ -87,6 +87,8 @@ class LoadResult:
         parts = [f"{self.files} files: {self.loaded} loaded, {self.skipped} unchanged"]
         if self.invalid:
             parts.append(f"{len(self.invalid)} invalid, skipped")
+        if not self.loaded:
+            return ", ".join(parts) + "; nothing new"
         return (", ".join(parts) + f"; {self.rows} records from {self.managers} managers"
                 + (f", {self.retracted} notes retracted" if self.retracted else ""))
 
