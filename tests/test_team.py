@@ -284,6 +284,8 @@ def test_command_line_errors_are_one_line(store: Path, tmp_path: Path,
     con.close()
     _one_line_error(capsys, ["team", "report", "--db", str(db)], "written by a newer fieldcoach")
     _one_line_error(capsys, ["team", "load", str(store), "--db", str(db)], "written by a newer fieldcoach")
+    _one_line_error(capsys, ["team", "report", "--db", str(db), "--back", "-1"], "--back takes a number")
+    _one_line_error(capsys, ["team", "report", "--db", str(db), "--now", "yesterday"], "--now takes")
 
 
 def test_report_formats_print_the_same_figures(store: Path, tmp_path: Path,

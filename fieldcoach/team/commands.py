@@ -5,9 +5,16 @@ from __future__ import annotations
 import sys
 from datetime import UTC, datetime
 
+from sqlalchemy.exc import DBAPIError
+
 from ..errors import ImportRefused, UserError
 from ..text import visible
 from .db import open_team_db, resolve_url
+
+
+def _db_error(exc: DBAPIError) -> UserError:
+    """A database error under a running command (locked, read-only, full disk): one line."""
+    return UserError(f"team database: {str(exc.orig).splitlines()[0] if exc.orig else exc}")
 
 
 def load(db: str | None, paths: list[str]) -> int:
@@ -26,6 +33,8 @@ def load(db: str | None, paths: list[str]) -> int:
         result = load_paths(engine, list(paths), progress if tty else None)
     except ImportRefused as exc:
         raise UserError(f"team load refused, nothing changed: {exc}") from exc
+    except DBAPIError as exc:
+        raise _db_error(exc) from exc
     finally:
         engine.dispose()
         if tty and seen[0] >= 100:
@@ -45,6 +54,8 @@ def report(db: str | None, kind: str, fmt: str, back: int = 0, now: datetime | N
     try:
         with engine.connect() as con:
             figures = team_figures(con, period(kind, now, back), now)
+    except DBAPIError as exc:
+        raise _db_error(exc) from exc
     finally:
         engine.dispose()
     print({"csv": out.as_csv, "json": out.as_json}.get(fmt, out.table)(figures))
