@@ -312,3 +312,40 @@ def test_report_formats_print_the_same_figures(store: Path, tmp_path: Path,
     assert len({line.index("sessions") + len("sessions") for line in table[1:2]}) == 1
     ends = {len(line) for line in table[1:]}
     assert len(ends) == 1, table
+
+
+def test_a_bundle_loads_as_its_store_folder_does(store: Path, tmp_path: Path) -> None:
+    folder = sorted(store.iterdir())[0]
+    bundle = {"schema": "fieldcoach/1", "type": "bundle",
+              "manifest": json.loads((folder / "manifest.json").read_text("utf-8")),
+              "reps": json.loads((folder / "reps.json").read_text("utf-8")),
+              "calls": [json.loads(p.read_text("utf-8")) for p in sorted((folder / "calls").glob("*.json"))]}
+    (tmp_path / "bundle.json").write_text(json.dumps(bundle), "utf-8")
+    from_bundle, from_folder = open_team_db(_url(tmp_path)), open_team_db(resolve_url(str(tmp_path / "b.db")))
+    assert load(from_bundle, [tmp_path / "bundle.json"]).loaded == 1
+    load(from_folder, [folder])
+    figures = []
+    for engine in (from_bundle, from_folder):
+        with engine.connect() as con:
+            figures.append(team_figures(con, period("quarter", NOW), NOW))
+    assert figures[0] == figures[1] and figures[0].team.sessions > 0
+
+
+def test_stored_names_reach_the_report_harmless(store: Path, tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    hostile = "Ann \x1b]0;title\x07\x1b[31mRed[/b]\u202e"
+    folder = sorted(store.iterdir())[0]
+    _rewrite(folder / "manifest.json", lambda d: d.update(manager_name=hostile))
+    db = str(tmp_path / "team.db")
+    assert main(["team", "load", str(store), "--db", db]) == 0
+    with sqlite3.connect(db) as con:  # stored as given
+        assert con.execute("SELECT name FROM manager WHERE id = ?", (folder.name,)).fetchone() == (hostile,)
+    capsys.readouterr()
+    for fmt in ([], ["--csv"], ["--json"]):
+        assert main(["team", "report", "--db", db, *fmt]) == 0
+        out = capsys.readouterr().out
+        assert not any(ord(ch) < 32 and ch != "\n" or 0x7f <= ord(ch) < 0xa0 for ch in out), fmt
+        if fmt == ["--json"]:
+            assert hostile in [m["name"] for m in json.loads(out)["managers"]]
+        else:
+            assert "Ann ␛]0;title" in out
