@@ -62,6 +62,26 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("paths", nargs="+", metavar="PATH")
 
     add("schema", "print the JSON Schema of the export format")
+
+    team = sub.add_parser("team", help="the team database: load the team store, report per manager",
+                          description="the team database: load the team store, report per manager")
+    team_sub = team.add_subparsers(dest="team_command", metavar="ACTION", required=True)
+    team_db = ("team database: a URL or a file (default: FIELDCOACH_TEAM_DB, else team.db in the "
+               "user data folder)")
+    tl = team_sub.add_parser("load", help="load team store folders or bundles into the team database",
+                             description="load team store folders or bundles into the team database")
+    tl.add_argument("paths", nargs="+", metavar="STORE")
+    tr = team_sub.add_parser("report", help="coaching figures per first-line manager",
+                             description="coaching figures per first-line manager, team totals first")
+    tr.add_argument("--period", choices=("week", "4weeks", "quarter"), default="4weeks",
+                    help="this week, the last 4 weeks (default) or the last 13 weeks")
+    tr.add_argument("--back", type=int, default=0, metavar="N", help="N periods before the current one")
+    tr.add_argument("--now", help=argparse.SUPPRESS)  # a fixed clock, for reproducible reports
+    fmt = tr.add_mutually_exclusive_group()
+    fmt.add_argument("--csv", dest="format", action="store_const", const="csv", help="CSV for spreadsheets")
+    fmt.add_argument("--json", dest="format", action="store_const", const="json", help="JSON for other tools")
+    for sp in (team, tl, tr):
+        sp.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help=team_db)
     return p
 
 
@@ -131,6 +151,24 @@ def _cmd_sync(args: argparse.Namespace) -> int:
     return commands.import_(store, args.paths)
 
 
+def _cmd_team(args: argparse.Namespace) -> int:
+    from .team import commands
+
+    if args.team_command == "load":
+        return commands.load(args.db, args.paths)
+    if not 0 <= args.back <= 1000:
+        raise UserError("--back takes a number from 0 to 1000")
+    now = None
+    if args.now:
+        from .clock import from_db
+
+        try:
+            now = from_db(args.now)
+        except ValueError as exc:
+            raise UserError(f"--now takes an ISO date and time, not {args.now!r}") from exc
+    return commands.report(args.db, args.period, args.format or "table", args.back, now)
+
+
 def _cmd_app(args: argparse.Namespace) -> int:
     import gc
 
@@ -151,10 +189,11 @@ def _cmd_app(args: argparse.Namespace) -> int:
 # what each command was doing, for a database error that reaches the top
 WORK = {"demo": ("the demo data", False), "note": ("the note", False),
         "export": ("the calls to export", True), "import": ("the import", False),
+        "team": ("the team database", False),
         None: ("fieldcoach's data", True)}
 
 COMMANDS = {"demo": _cmd_demo, "note": _cmd_note, "export": _cmd_sync, "import": _cmd_sync,
-            "schema": _cmd_sync, None: _cmd_app}
+            "schema": _cmd_sync, "team": _cmd_team, None: _cmd_app}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -166,6 +205,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return COMMANDS[args.command](args)
     except (UserError, StoreError, FieldError, CoachingError) as exc:
         print(f"fieldcoach: {visible(str(exc))}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:  # before Exception, which would catch it first
+        # stdout closed early (e.g. `| head`): not an error of ours.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
         return 1
     except Exception as exc:
         # the file went bad under a running command (a damaged page, a full disk, a lock)
@@ -180,8 +224,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("fieldcoach: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        # stdout closed early (e.g. `| head`): not an error of ours.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return 1

@@ -27,7 +27,7 @@ import operator
 import os
 import re
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple, NoReturn, Protocol
@@ -350,6 +350,7 @@ class IngestStats:
     skipped: int = 0         # unchanged since the last read: not parsed
     hashed: int = 0          # size and mtime in doubt: the content hash decided
     parsed: int = 0
+    invalid: int = 0         # refused and skipped (only with on_invalid)
     rows: dict[str, int] = field(default_factory=dict)  # rows handed to the sink, per table
     rep_names: dict[str, str] = field(default_factory=dict)  # reps named by call documents
     # note id: (call id, stamp), the latest retraction of each note (few: kept whole)
@@ -379,9 +380,15 @@ def _unchanged(f: SourceFile) -> bool | None:
 
 
 def ingest(sink: Sink, paths: Iterable[str | Path], *, on_owner: Callable[[Owner, str], None],
-           refuse: Refuse = lambda path, st: None, batch: int = BATCH) -> IngestStats:
+           refuse: Refuse = lambda path, st: None, batch: int = BATCH,
+           on_invalid: Callable[[ImportRefused], None] | None = None,
+           owned: Collection[str] = ()) -> IngestStats:
     """Read every document under paths into sink. Raises ImportRefused at the first
-    document that is refused (the caller's transaction then undoes what the sink got)."""
+    document that is refused (the caller's transaction then undoes what the sink got),
+    unless on_invalid is given: then a document that fails validation is handed to it and
+    skipped, its state not remembered, so it is read again next time. The rows of the
+    tables in owned carry the document's manager id after their columns (a database of
+    many managers keys on it)."""
     stats = IngestStats()
     pending: dict[str, list[Row]] = {t: [] for t in TABLE_ORDER}
     held = 0
@@ -414,12 +421,21 @@ def ingest(sink: Sink, paths: Iterable[str | Path], *, on_owner: Callable[[Owner
             continue  # went away since the listing: never a deletion
         except OSError as exc:
             raise ImportRefused(f"{f.path}: cannot read ({exc.strerror or exc})") from exc
-        doc = parse_document(f.path, data)
+        try:
+            doc = parse_document(f.path, data)
+        except ImportRefused as exc:
+            if on_invalid is None:
+                raise
+            stats.invalid += 1
+            on_invalid(exc)
+            continue
         stats.parsed += 1
         states.append(FileState(f.folder, f.rel, len(data), f.mtime_ns, _sha256(data), now))
         del data
+        owner = ""
         for part in document_parts(doc):
             if isinstance(part, Owner):
+                owner = part.manager_id  # each document names its owner before its rows
                 on_owner(part, f.path)
                 continue
             if isinstance(part, RepRef):
@@ -431,6 +447,8 @@ def ingest(sink: Sink, paths: Iterable[str | Path], *, on_owner: Callable[[Owner
                     stats.retractions[part.note_id] = (part.call_id, part.deleted_at)
                 continue
             table, new = part
+            if table in owned:
+                new = [r + (owner,) for r in new]
             pending[table] += new
             held += len(new)
         del doc

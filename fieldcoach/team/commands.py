@@ -1,0 +1,62 @@
+"""`fieldcoach team load` and `fieldcoach team report`: thin wrappers that print."""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime
+
+from sqlalchemy.exc import DBAPIError
+
+from ..errors import ImportRefused, UserError
+from ..text import visible
+from .db import open_team_db, resolve_url
+
+
+def _db_error(exc: DBAPIError) -> UserError:
+    """A database error under a running command (locked, read-only, full disk): one line."""
+    return UserError(f"team database: {str(exc.orig).splitlines()[0] if exc.orig else exc}")
+
+
+def load(db: str | None, paths: list[str]) -> int:
+    from .load import load as load_paths
+
+    engine = open_team_db(resolve_url(db))
+    tty = sys.stderr.isatty()
+    seen = [0]
+
+    def progress(n: int) -> None:
+        seen[0] += n
+        if seen[0] % 100 == 0:
+            print(f"\rloading: {seen[0]} documents read", end="", file=sys.stderr, flush=True)
+
+    try:
+        result = load_paths(engine, list(paths), progress if tty else None)
+    except ImportRefused as exc:
+        raise UserError(f"team load refused, nothing changed: {exc}") from exc
+    except DBAPIError as exc:
+        raise _db_error(exc) from exc
+    finally:
+        engine.dispose()
+        if tty and seen[0] >= 100:
+            print("\r\x1b[K", end="", file=sys.stderr, flush=True)
+    for line in result.invalid:
+        print(f"fieldcoach: skipped {visible(line)}", file=sys.stderr)
+    print(visible(result.summary()))
+    return 0
+
+
+def report(db: str | None, kind: str, fmt: str, back: int = 0, now: datetime | None = None) -> int:
+    from . import report as out
+    from .rollup import period, team_figures
+
+    engine = open_team_db(resolve_url(db), create=False)
+    now = now or datetime.now(UTC)
+    try:
+        with engine.connect() as con:
+            figures = team_figures(con, period(kind, now, back), now)
+    except DBAPIError as exc:
+        raise _db_error(exc) from exc
+    finally:
+        engine.dispose()
+    print({"csv": out.as_csv, "json": out.as_json}.get(fmt, out.table)(figures))
+    return 0

@@ -1,0 +1,96 @@
+"""Opening the team database: where it is (--db, FIELDCOACH_TEAM_DB, else team.db in the
+user data folder; a plain path means SQLite), creating it on first use, and refusing
+one written by a newer fieldcoach. Errors a user can cause are UserError: one line."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, create_engine, event, insert, inspect, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError
+
+from ..errors import UserError
+from ..paths import APP_NAME
+from . import schema
+
+ENV_TEAM_DB = "FIELDCOACH_TEAM_DB"
+# version reached -> how to get there from the one before (none yet: version 1 is the first)
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
+
+
+def default_url() -> str:
+    from platformdirs import user_data_path
+
+    return f"sqlite:///{user_data_path(APP_NAME, appauthor=False) / 'team.db'}"
+
+
+def resolve_url(cli_value: str | None = None) -> str:
+    """--db wins over FIELDCOACH_TEAM_DB, which wins over team.db in the user data folder."""
+    value = cli_value or os.environ.get(ENV_TEAM_DB) or ""
+    if not value:
+        return default_url()
+    if "://" in value:
+        return value
+    return f"sqlite:///{Path(value).expanduser()}"
+
+
+def _sqlite_pragmas(dbapi_con: object, _record: object) -> None:
+    cur = dbapi_con.cursor()  # type: ignore[attr-defined]
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA busy_timeout=5000")
+    cur.close()
+
+
+def open_team_db(url: str, *, create: bool = True) -> Engine:
+    """The engine of the team database at url, its schema created or migrated; without
+    create, a SQLite file that does not exist yet is refused (a report reads, it does not
+    make an empty database)."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise UserError(f"not a database URL: {url}") from exc
+    if parsed.get_backend_name() != "sqlite":
+        raise UserError(f"{parsed.render_as_string(hide_password=True)}: only SQLite team databases "
+                        "are supported so far")
+    if parsed.database and not create and not Path(parsed.database).exists():
+        raise UserError(f"no team database at {parsed.database}: run `fieldcoach team load STORE` first")
+    if parsed.database:
+        folder = Path(parsed.database).parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UserError(f"cannot create {folder}: {exc.strerror or exc}") from exc
+    engine = create_engine(parsed)
+    event.listen(engine, "connect", _sqlite_pragmas)
+    try:
+        with engine.begin() as con:
+            _create_or_migrate(con, parsed.render_as_string(hide_password=True))
+    except DBAPIError as exc:
+        engine.dispose()
+        raise UserError(f"cannot open the team database {parsed.render_as_string(hide_password=True)}: "
+                        f"{str(exc.orig).splitlines()[0]}") from exc
+    except UserError:
+        engine.dispose()
+        raise
+    return engine
+
+
+def _create_or_migrate(con: Connection, shown: str) -> None:
+    if not inspect(con).has_table("schema_version"):
+        names = inspect(con).get_table_names()
+        if names:
+            raise UserError(f"{shown} is not a fieldcoach team database (it has other tables)")
+        schema.metadata.create_all(con)
+        con.execute(insert(schema.schema_version).values(version=schema.VERSION))
+        return
+    found = con.execute(select(schema.schema_version.c.version)).scalar_one_or_none() or 0
+    if found > schema.VERSION:
+        raise UserError(f"{shown} was written by a newer fieldcoach (team database version {found}; "
+                        f"this one knows {schema.VERSION}); upgrade fieldcoach")
+    for v in range(found + 1, schema.VERSION + 1):
+        MIGRATIONS[v](con)
+    if found < schema.VERSION:
+        con.execute(schema.schema_version.update().values(version=schema.VERSION))

@@ -1,0 +1,143 @@
+"""`fieldcoach team load STORE...`: every manager's documents into the team database, on
+the ingestion engine (sync/ingest.py) with a sink of its own.
+
+The database applies the merge rule, with no read of the rows first:
+
+    INSERT ... ON CONFLICT (key) DO UPDATE SET ... WHERE excluded.updated_at > current
+
+so a newer version wins and an older or equal one changes nothing; tombstones are
+records with deleted_at and merge the same way. Unlike `fieldcoach import`, a load is not
+all-or-nothing: a document that fails validation is skipped and named, the version
+loaded before stays, and the file is read again on the next load.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Table, and_, func, select, update
+from sqlalchemy.dialects import sqlite
+
+from ..sync.ingest import TABLE_ORDER, FileState, IngestStats, Owner, Row, ingest
+from . import schema
+
+
+def _insert(con: Connection, table: Table) -> Any:
+    """The dialect's INSERT that takes ON CONFLICT (PostgreSQL's has the same interface)."""
+    name = con.dialect.name
+    if name == "sqlite":
+        return sqlite.insert(table)
+    raise NotImplementedError(name)
+
+
+def _upsert(con: Connection, table: Table) -> Any:
+    stmt = _insert(con, table)
+    key = [c.name for c in table.primary_key.columns]
+    return stmt.on_conflict_do_update(
+        index_elements=key,
+        set_={c.name: stmt.excluded[c.name] for c in table.columns if c.name not in key},
+        where=stmt.excluded.updated_at > table.c.updated_at)
+
+
+class TeamSink:
+    """The ingestion engine's Sink over a connection of the team database."""
+
+    def __init__(self, con: Connection) -> None:
+        self.con = con
+        self._sql = {t: _upsert(con, schema.RECORDS[t]) for t in TABLE_ORDER}
+        self._names = {t: [c.name for c in schema.RECORDS[t].columns] for t in TABLE_ORDER}
+        f = schema.ingest_file
+        stmt = _insert(con, f)
+        self._remember = stmt.on_conflict_do_update(
+            index_elements=["folder", "path"],
+            set_={c: stmt.excluded[c] for c in ("size", "mtime_ns", "sha256", "read_ns")})
+
+    def put(self, table: str, rows: list[Row]) -> None:
+        names = self._names[table]
+        self.con.execute(self._sql[table], [dict(zip(names, r, strict=True)) for r in rows])
+
+    def file_states(self, folder: str, directory: str) -> dict[str, FileState]:
+        f = schema.ingest_file
+        end = directory[:-1] + "0" if directory else "\U0010ffff"  # paths under directory: "/" + 1 == "0"
+        cut = len(directory)
+        rows = self.con.execute(
+            select(f.c.folder, f.c.path, f.c.size, f.c.mtime_ns, f.c.sha256, f.c.read_ns)
+            .where(f.c.folder == folder, f.c.path >= directory, f.c.path < end))
+        return {r[1]: FileState._make(r) for r in rows if "/" not in r[1][cut:]}
+
+    def remember(self, states: list[FileState]) -> None:
+        if states:
+            self.con.execute(self._remember, [s._asdict() for s in states])
+
+
+@dataclass
+class LoadResult:
+    files: int = 0
+    skipped: int = 0        # unchanged since the last load: not read
+    loaded: int = 0         # read and merged
+    invalid: list[str] = field(default_factory=list)  # one line each: file and field
+    managers: int = 0       # managers named by the documents read
+    rows: int = 0           # records offered to the merge
+    retracted: int = 0
+
+    def summary(self) -> str:
+        parts = [f"{self.files} files: {self.loaded} loaded, {self.skipped} unchanged"]
+        if self.invalid:
+            parts.append(f"{len(self.invalid)} invalid, skipped")
+        if not self.loaded:
+            return ", ".join(parts) + "; nothing new"
+        return (", ".join(parts) + f"; {self.rows} records from {self.managers} managers"
+                + (f", {self.retracted} notes retracted" if self.retracted else ""))
+
+
+def _apply_retractions(con: Connection, stats: IngestStats) -> int:
+    """A note its author made private after sharing it: its text goes, whatever its stamp
+    (the author took the words back); an empty stub stands in for one never loaded."""
+    if not stats.retractions:
+        return 0
+    n = schema.note
+    rows = [{"id": nid, "call_id": cid, "created_at": at, "updated_at": at, "deleted_at": at,
+             "taken_at": at, "text": "", "shared": 1} for nid, (cid, at) in sorted(stats.retractions.items())]
+    con.execute(_insert(con, n).on_conflict_do_nothing(index_elements=["id"]), rows)
+    done = 0
+    for r in rows:
+        res = con.execute(update(n).where(and_(n.c.id == r["id"]))
+                          .values(text="", deleted_at=r["deleted_at"],
+                                  updated_at=func.max(n.c.updated_at, r["deleted_at"])))
+        done += res.rowcount
+    return done
+
+
+def load(engine: Engine, paths: list[str | Path],
+         progress: Callable[[int], None] | None = None) -> LoadResult:
+    """Load the stores or bundles at paths; one transaction."""
+    result = LoadResult()
+    managers: dict[str, str | None] = {}
+
+    def owner(o: Owner, _path: str) -> None:
+        if o.manager_name is not None or o.manager_id not in managers:
+            managers[o.manager_id] = o.manager_name or managers.get(o.manager_id)
+        if progress:
+            progress(1)
+
+    with engine.begin() as con:
+        sink = TeamSink(con)
+        stats = ingest(sink, paths, on_owner=owner, on_invalid=lambda e: result.invalid.append(str(e)),
+                       owned=schema.OWNED)
+        if managers:
+            m = schema.manager
+            stmt = _insert(con, m)
+            named = [{"id": k, "name": v} for k, v in managers.items() if v is not None]
+            unnamed = [{"id": k, "name": None} for k, v in managers.items() if v is None]
+            if named:
+                con.execute(stmt.on_conflict_do_update(index_elements=["id"],
+                                                       set_={"name": stmt.excluded.name}), named)
+            if unnamed:
+                con.execute(stmt.on_conflict_do_nothing(index_elements=["id"]), unnamed)
+        result.retracted = _apply_retractions(con, stats)
+    result.files, result.skipped, result.loaded = stats.files, stats.skipped, stats.parsed
+    result.managers, result.rows = len(managers), sum(stats.rows.values())
+    return result

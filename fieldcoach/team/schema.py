@@ -1,0 +1,52 @@
+"""The team database's tables: the store's records of every manager, keyed so that two
+managers cannot collide where their ids may be equal (the seeded default skills share
+fixed ids everywhere: skills are keyed by manager and id), and the file states the
+ingestion engine keeps. Stamps are text in the stored form (UTC, microseconds,
+"+00:00"), so they compare as text on every engine."""
+
+from __future__ import annotations
+
+from sqlalchemy import BigInteger, Column, Index, Integer, MetaData, Table, Text
+
+from ..sync.ingest import columns
+
+# Raise with a migration in db.MIGRATIONS whenever the tables change.
+VERSION = 1
+
+metadata = MetaData()
+
+INTEGER_COLUMNS = {"position", "offset_seconds", "advance_min", "advance_stretch", "score", "shared"}
+# The ingestion engine appends the document's manager to these tables' rows (load.py).
+OWNED = ("skill",)
+
+
+def _record_table(name: str, *indexes: tuple[str, ...]) -> Table:
+    cols = columns(name) + (("manager_id",) if name in OWNED else ())
+    key = ("manager_id", "id") if name in OWNED else ("id",)
+    return Table(
+        name, metadata,
+        *(Column(c, Integer if c in INTEGER_COLUMNS else Text, primary_key=c in key,
+                 nullable=c not in key and c not in ("created_at", "updated_at")) for c in cols),
+        *(Index(f"ix_{name}_{'_'.join(ix)}", *ix) for ix in indexes))
+
+
+schema_version = Table("schema_version", metadata, Column("version", Integer, primary_key=True))
+manager = Table("manager", metadata, Column("id", Text, primary_key=True), Column("name", Text))
+skill = _record_table("skill")
+rep = _record_table("rep", ("manager_id",))
+goal = _record_table("goal", ("rep_id",))
+expectation = _record_table("expectation", ("rep_id",))
+# period views read calls by start (coaching) and by schedule (selling), never the whole table
+call = _record_table("call", ("started_at",), ("scheduled_at",), ("manager_id", "rep_id"))
+note = _record_table("note", ("call_id",))
+debrief_answer = _record_table("debrief_answer", ("call_id",))
+rating = _record_table("rating", ("call_id",))
+# done in a period: by done_at; open and due in a period: done_at IS NULL, then due_at
+next_step = _record_table("next_step", ("done_at", "due_at"), ("rep_id",))
+ingest_file = Table(
+    "ingest_file", metadata,
+    Column("folder", Text, primary_key=True), Column("path", Text, primary_key=True),
+    Column("size", BigInteger, nullable=False), Column("mtime_ns", BigInteger, nullable=False),
+    Column("sha256", Text, nullable=False), Column("read_ns", BigInteger, nullable=False))
+
+RECORDS = {t.name: t for t in (skill, rep, goal, expectation, call, note, debrief_answer, rating, next_step)}
