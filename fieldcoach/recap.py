@@ -12,9 +12,7 @@ the layout are escaped as well.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
@@ -23,6 +21,7 @@ from pathlib import Path
 from .db import ensure_private_dir
 from .queries import CallDetail
 from .sync.ids import inside
+from .sync.store_io import write_atomic
 from .text import visible
 
 STAGE_TITLES = {
@@ -195,17 +194,5 @@ def save_recap(folder: Path, detail: CallDetail, markdown: str, *, now: datetime
     when = (c.started_at or c.scheduled_at or now).astimezone(tz)
     path = file_path(folder, detail, when)
     ensure_private_dir(folder)
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".md")  # 0600
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(markdown)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass  # already renamed or gone: the original error is what matters
-        raise
+    write_atomic(path, markdown.encode("utf-8"), mode=0o600)  # unencodable text: no file at all
     return path

@@ -52,15 +52,18 @@ class Failed(Message):
 
 def describe_failure(what: str, exc: BaseException, *, reading: bool = False) -> tuple[str, str]:
     """(one line, field) for an exception from blocking work: a user's error as it
-    explains itself, a database problem as its plain sentence ("could not be read" for a
-    read, "was not saved" for a write), anything else named."""
-    from fieldcoach.db import friendly_error
+    explains itself; a failed read as `db.read_failure` says it (the plain sentence when
+    the file is at fault, else what could not be read); a failed write's database problem
+    as its plain sentence, anything else named."""
+    from fieldcoach.db import friendly_error, read_failure
 
     if isinstance(exc, FieldError):
         return exc.message, exc.field
     if isinstance(exc, (CoachingError, StoreError)):
         return str(exc), ""
-    friendly = friendly_error(exc, what, reading=reading)
+    if reading:
+        return read_failure(exc, what), ""
+    friendly = friendly_error(exc, what)
     if friendly is not None:
         return str(friendly), ""
     return f"{what[:1].upper()}{what[1:]} failed: {exc}", ""

@@ -171,9 +171,7 @@ class HomeScreen(BaseScreen[None]):
             if isinstance(message.error, StoreError):  # the file cannot be used at all
                 self.fc.fail_startup(message.text)
                 return
-            from fieldcoach.db import read_failure
-
-            self.notify(escape(read_failure(message.error, FIGURES)), severity="error")
+            self.notify(escape(message.text), severity="error")
         elif message.what == STEP_DONE:
             self.notify(escape(message.text), severity="error")
 

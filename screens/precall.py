@@ -156,9 +156,7 @@ class PreCallScreen(DraftKeeper, BaseScreen[None]):
 
     def on_failed(self, message: Failed) -> None:
         if message.what in ("the reps and skills", "the rep"):
-            from fieldcoach.db import read_failure
-
-            self.notify(escape(read_failure(message.error, message.what)), severity="error")
+            self.notify(escape(message.text), severity="error")
             return
         self._busy = False  # the plan, the start or the log: said at its field and in a note
         self._say(ERROR_LINE.get(message.field, "#save-error"), message.text)

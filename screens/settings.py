@@ -14,7 +14,6 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Header, Input, Label, Select, Static, Switch, TextArea
 
 from fieldcoach import settings_form
-from fieldcoach.db import read_failure
 from fieldcoach.errors import FormErrors
 from fieldcoach.settings_form import DEFAULT_THEME, STAGE_HELP, THEMES
 from screens.base import BaseScreen, Failed, Loaded
@@ -108,7 +107,7 @@ class SettingsScreen(DraftKeeper, BaseScreen[None]):
 
     def on_failed(self, message: Failed) -> None:
         if message.what == LOAD:
-            self.notify(escape(read_failure(message.error, "the settings")), severity="error")
+            self.notify(escape(message.text), severity="error")
         elif message.what == SAVE:
             if message.field:
                 show_field_error(self, message.field, message.text)

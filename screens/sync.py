@@ -157,9 +157,7 @@ class SyncScreen(BaseScreen[None]):
 
     def on_failed(self, message: Failed) -> None:
         if message.what == LOAD:
-            from fieldcoach.db import read_failure
-
-            self.notify(escape(read_failure(message.error, "the settings")), severity="error")
+            self.notify(escape(message.text), severity="error")
         elif message.what == FOLDER:
             self._end_run()
             self.query_one("#export-summary", Static).update("")

@@ -24,3 +24,8 @@ def test_a_store_error_is_its_own_sentence_and_anything_else_is_named():
     assert describe_failure("the rep", StoreError("The disk is full.")) == ("The disk is full.", "")
     text, _ = describe_failure("the recap", RuntimeError("boom"))
     assert text == "The recap failed: boom"
+
+
+def test_a_failed_read_says_what_could_not_be_read():
+    text, _ = describe_failure("the settings", RuntimeError("boom"), reading=True)
+    assert text == "The settings could not be read: boom"

@@ -54,7 +54,7 @@ def test_a_recap_that_cannot_be_written_leaves_nothing(store, ended, tmp_path):
     blocked.write_text("a file, not a folder")
     with pytest.raises(OSError):
         save_recap(blocked, detail, "# Coaching recap\n", now=NOW, tz=UTC)
-    assert not list(tmp_path.glob("**/.tmp-*"))
+    assert not list(tmp_path.glob("**/*.tmp-*"))  # no temporary file, whatever its name
     assert blocked.read_text() == "a file, not a folder"
 
     # A write that fails half-way (text that cannot be encoded) leaves neither the

@@ -79,9 +79,11 @@ def fsync_dir(folder: Path) -> None:
 
 
 class Batch:
-    """Collect (path, bytes); commit() makes all of them durable and visible."""
+    """Collect (path, bytes); commit() makes all of them durable and visible. `mode`: the
+    files' permissions (the store's are team-readable; a recap is the owner's only)."""
 
-    def __init__(self) -> None:
+    def __init__(self, mode: int = FILE_MODE) -> None:
+        self._mode = mode
         self._pending: list[tuple[str, Path]] = []
         self._fsync_each = _syncfs is None
 
@@ -90,10 +92,10 @@ class Batch:
 
     def add(self, path: Path, data: bytes) -> None:
         tmp = str(path.parent / f".{path.name}{TMP_MARK}{secrets.token_hex(4)}")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, self._mode)
         try:
             if hasattr(os, "fchmod"):
-                os.fchmod(fd, FILE_MODE)  # the umask of a private shell must not hide it from the team
+                os.fchmod(fd, self._mode)  # the umask of a private shell must not hide it from the team
             view = memoryview(data)
             while view:
                 view = view[os.write(fd, view):]
@@ -144,8 +146,8 @@ def _unlink(p: str) -> None:
         pass
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    b = Batch()
+def write_atomic(path: Path, data: bytes, *, mode: int = FILE_MODE) -> None:
+    b = Batch(mode)
     b.add(path, data)
     b.commit()
 
