@@ -349,3 +349,24 @@ def test_stored_names_reach_the_report_harmless(store: Path, tmp_path: Path,
             assert hostile in [m["name"] for m in json.loads(out)["managers"]]
         else:
             assert "Ann ␛]0;title" in out
+
+
+def test_a_version_1_team_database_migrates_and_keeps_its_rows(store: Path, tmp_path: Path) -> None:
+    db = tmp_path / "team.db"
+    open_team_db(_url(tmp_path)).dispose()
+    with sqlite3.connect(db) as con:  # back to version 1 as it was shipped
+        con.execute("DROP TABLE audit_log")
+        for table, col in (("manager", "budget_minutes_week"), ("manager", "late_minutes"),
+                           ("call", "rep_acknowledged_at"), ("call", "rep_comment")):
+            con.execute(f'ALTER TABLE "{table}" DROP COLUMN {col}')
+        con.execute("UPDATE schema_version SET version = 1")
+        con.execute("INSERT INTO manager (id, name) VALUES ('m', 'Kept')")
+    con.close()
+    open_team_db(_url(tmp_path)).dispose()
+    with sqlite3.connect(db) as con:
+        assert con.execute("SELECT version FROM schema_version").fetchone() == (2,)
+        assert con.execute("SELECT name, budget_minutes_week FROM manager").fetchall() == [("Kept", None)]
+        cols = {r[1] for r in con.execute('PRAGMA table_info("call")')}
+        assert {"rep_acknowledged_at", "rep_comment"} <= cols
+        assert con.execute("SELECT count(*) FROM audit_log").fetchone() == (0,)
+    con.close()

@@ -8,7 +8,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, create_engine, event, insert, inspect, select
+from sqlalchemy import Connection, Engine, create_engine, event, insert, inspect, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 
@@ -17,8 +17,24 @@ from ..paths import APP_NAME
 from . import schema
 
 ENV_TEAM_DB = "FIELDCOACH_TEAM_DB"
-# version reached -> how to get there from the one before (none yet: version 1 is the first)
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
+
+
+def _add_columns(con: Connection, table: str, cols: list[tuple[str, str]]) -> None:
+    q = con.dialect.identifier_preparer.quote
+    for name, kind in cols:
+        con.execute(text(f"ALTER TABLE {q(table)} ADD COLUMN {q(name)} {kind}"))
+
+
+def _to_2(con: Connection) -> None:
+    """The manager's budget and late threshold, the rep's words on a call, the audit log."""
+    _add_columns(con, "manager", [("budget_minutes_week", "INTEGER"), ("late_minutes", "INTEGER")])
+    _add_columns(con, "call", [(c, "TEXT") for c in schema.ADDED_COLUMNS["call"]
+                               if c not in {col["name"] for col in inspect(con).get_columns("call")}])
+    schema.audit_log.create(con)
+
+
+# version reached -> how to get there from the one before
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: _to_2}
 
 
 def default_url() -> str:

@@ -38,7 +38,7 @@ def _upsert(con: Connection, table: Table) -> Any:
     key = [c.name for c in table.primary_key.columns]
     return stmt.on_conflict_do_update(
         index_elements=key,
-        set_={c.name: stmt.excluded[c.name] for c in table.columns if c.name not in key},
+        set_={c: stmt.excluded[c] for c in schema.SENT[table.name] if c not in key},
         where=stmt.excluded.updated_at > table.c.updated_at)
 
 
@@ -48,7 +48,7 @@ class TeamSink:
     def __init__(self, con: Connection) -> None:
         self.con = con
         self._sql = {t: _upsert(con, schema.RECORDS[t]) for t in TABLE_ORDER}
-        self._names = {t: [c.name for c in schema.RECORDS[t].columns] for t in TABLE_ORDER}
+        self._names = {t: list(schema.SENT[t]) for t in TABLE_ORDER}
         f = schema.ingest_file
         stmt = _insert(con, f)
         self._remember = stmt.on_conflict_do_update(

@@ -11,7 +11,7 @@ from sqlalchemy import BigInteger, Column, Index, Integer, MetaData, Table, Text
 from ..sync.ingest import columns
 
 # Raise with a migration in db.MIGRATIONS whenever the tables change.
-VERSION = 1
+VERSION = 2
 
 metadata = MetaData()
 
@@ -20,8 +20,14 @@ INTEGER_COLUMNS = {"position", "offset_seconds", "advance_min", "advance_stretch
 OWNED = ("skill",)
 
 
+# Version 2: columns the team database keeps whether or not a store has sent them yet
+# (older stores leave them empty): the rep's own words on a call.
+ADDED_COLUMNS: dict[str, tuple[str, ...]] = {"call": ("rep_acknowledged_at", "rep_comment")}
+
+
 def _record_table(name: str, *indexes: tuple[str, ...]) -> Table:
     cols = columns(name) + (("manager_id",) if name in OWNED else ())
+    cols += tuple(c for c in ADDED_COLUMNS.get(name, ()) if c not in cols)
     key = ("manager_id", "id") if name in OWNED else ("id",)
     return Table(
         name, metadata,
@@ -31,7 +37,9 @@ def _record_table(name: str, *indexes: tuple[str, ...]) -> Table:
 
 
 schema_version = Table("schema_version", metadata, Column("version", Integer, primary_key=True))
-manager = Table("manager", metadata, Column("id", Text, primary_key=True), Column("name", Text))
+# budget and late threshold: the manager's own settings, from the store's manifest (version 2)
+manager = Table("manager", metadata, Column("id", Text, primary_key=True), Column("name", Text),
+                Column("budget_minutes_week", Integer), Column("late_minutes", Integer))
 skill = _record_table("skill")
 rep = _record_table("rep", ("manager_id",))
 goal = _record_table("goal", ("rep_id",))
@@ -49,4 +57,18 @@ ingest_file = Table(
     Column("size", BigInteger, nullable=False), Column("mtime_ns", BigInteger, nullable=False),
     Column("sha256", Text, nullable=False), Column("read_ns", BigInteger, nullable=False))
 
+# Who saw what (PRODUCT.md section 9): one row per load, report, export or view; rows are
+# only ever added, and removed only when older than the policy's retention (version 2).
+audit_log = Table(
+    "audit_log", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", Text, nullable=False),       # stored stamp, UTC
+    Column("who", Text, nullable=False),      # the operating-system user, and host
+    Column("action", Text, nullable=False),   # load, report, export, view, access
+    Column("scope", Text, nullable=False),    # JSON: period, managers, rep detail, paths...
+    Index("ix_audit_log_at", "at"))
+
 RECORDS = {t.name: t for t in (skill, rep, goal, expectation, call, note, debrief_answer, rating, next_step)}
+# The columns a row from the ingestion engine fills, in its order (the added ones it does
+# not send yet stay as they are).
+SENT = {name: columns(name) + (("manager_id",) if name in OWNED else ()) for name in RECORDS}
