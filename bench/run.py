@@ -15,93 +15,26 @@ import os
 import platform
 import shutil
 import sqlite3
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-BENCH = Path(__file__).resolve().parent
-ROOT = BENCH.parent
-sys.path[:0] = [str(BENCH), str(ROOT)]
+sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parent.parent)]
 
 import hello  # noqa: E402
+import team_bench  # noqa: E402
+from common import BENCH, DIAG, FIELDCOACH, PY, ROOT, Figure, log, median, percentile, run_child  # noqa: E402
 from ptyrun import Launch, launch  # noqa: E402
 
-PY = sys.executable
-# the console script users run (same interpreter as the hello app), else python -m
-_SCRIPT = Path(PY).parent / "fieldcoach"
-FIELDCOACH = [str(_SCRIPT)] if _SCRIPT.exists() else [PY, "-m", "fieldcoach"]
+__all__ = ["Figure", "median", "percentile"]  # read by tests/test_bench.py
 TYPED = "zqbench"  # typed once ready; "accepting keys" = these characters drawn
 DEMO_SOURCES = ("fieldcoach/demo.py", "fieldcoach/schema_sql.py", "fieldcoach/coaching.py")
 NOTE_TEXTS = ("+2 great open question on current process", "-1 talked over the buyer",
               "? what made you move to the demo there", "buyer late by 10 min",
               "+ let the silence work after the price", "-2 jumped to the demo before discovery")
-
-
-# --- figures -----------------------------------------------------------------------------
-
-@dataclass
-class Figure:
-    name: str
-    value: float | None
-    baseline: float | None
-    unit: str                      # "s", "ms", "MiB"
-    target: str                    # shown, e.g. "<= 1.25x"
-    limit: float | None = None     # ratio limit (value/baseline) ...
-    absolute: float | None = None  # ... or absolute limit on value (same unit)
-    reason: str = ""               # n/a reason
-    own: bool = False              # target is the bench's own, not PRODUCT.md
-
-    @property
-    def ratio(self) -> float | None:
-        if self.value is None or not self.baseline:
-            return None
-        return self.value / self.baseline
-
-    @property
-    def verdict(self) -> str:
-        if self.value is None:
-            return "n/a"
-        under = self.absolute is None or self.value < self.absolute
-        if self.limit is not None:  # with an absolute limit too, both must hold
-            return "ok" if self.ratio is not None and self.ratio <= self.limit and under else "over"
-        return "ok" if under else "over"
-
-    def cells(self) -> list[str]:
-        def fmt(v: float | None) -> str:
-            if v is None:
-                return "-"
-            return f"{v:.0f} {self.unit}" if self.unit == "MiB" else f"{v:.3f} {self.unit}" if self.unit == "s" \
-                else f"{v:.2f} {self.unit}"
-        if self.value is None:
-            return [self.name, "n/a", "-", "-", self.target + ("*" if self.own else ""), f"n/a ({self.reason})"]
-        r = self.ratio
-        return [self.name, fmt(self.value), fmt(self.baseline), f"{r:.2f}x" if r is not None else "-",
-                self.target + ("*" if self.own else ""), self.verdict]
-
-
-def median(xs: list[float]) -> float | None:
-    return statistics.median(xs) if xs else None
-
-
-def percentile(xs: list[float], p: float) -> float | None:
-    """Nearest-rank percentile (p in 0..100)."""
-    if not xs:
-        return None
-    s = sorted(xs)
-    k = max(0, min(len(s) - 1, -(-len(s) * p // 100) - 1))
-    return s[int(k)]
-
-
-DIAG: list[str] = []  # printed under the table: context for reading the figures
-
-
-def log(msg: str) -> None:
-    print(f"  · {msg}", file=sys.stderr, flush=True)
 
 
 # --- the database ------------------------------------------------------------------------
@@ -349,18 +282,6 @@ def export_figures(args, src_db: Path, work: Path) -> tuple[list[Figure], str]:
 
 # --- import ------------------------------------------------------------------------------
 
-def run_child(argv: list[str]) -> tuple[float, float, int]:
-    """Run a whole process: (wall seconds, CPU seconds user+sys, peak RSS in KiB)."""
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, cwd=ROOT)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - t0
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
-        raise subprocess.CalledProcessError(proc.returncode, argv)
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss
-
-
 def empty_db(path: Path) -> Path:
     """A new, empty fieldcoach database (schema and seeded defaults, no manager)."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -496,8 +417,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--small-calls", type=int, default=1000,
                    help="calls in the store whose import's peak memory the large one's is compared with")
     p.add_argument("--skip", action="append", default=[],
-                   choices=["launch", "note", "cli", "export", "import", "demo"],
+                   choices=["launch", "note", "cli", "export", "import", "demo", "team"],
                    help="leave a group of figures out (repeatable)")
+    p.add_argument("--team-managers", type=int, default=50, help="managers in the demo team store (default 50)")
+    p.add_argument("--team-calls", type=int, default=2000, help="calls per manager there (default 2000)")
+    p.add_argument("--team-big-runs", type=int, default=1,
+                   help="loads of the whole team store, for its peak memory (default 1)")
     args = p.parse_args(argv)
 
     where = machine()
@@ -530,6 +455,8 @@ def main(argv: list[str] | None = None) -> int:
             figs.append(note_cli_figure(args, copy_db(obs_db, work / "cli" / "fieldcoach.db")))
         if "demo" not in args.skip:
             figs.append(demo_figure(args, work, made_s))
+        if "team" not in args.skip:
+            figs += team_bench.team_figures(args, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -17,7 +17,9 @@ FIGURES = ("launch -> note line accepting keys", "launch -> home showing figures
            "note save p50", "note save p99", "full export", "export with nothing changed",
            "`fieldcoach note` vs `python -c pass`", "`fieldcoach demo --calls 30`",
            "import (30 calls) into an empty database", "peak memory, import of 30 calls",
-           "import with nothing changed")
+           "import with nothing changed", "team load (5 calls) into an empty team database",
+           "peak memory, team load of 10 calls", "team load with nothing changed",
+           "PostgreSQL team load (5 calls)", "launch -> Team view showing figures (10 calls)")
 
 
 def test_strip_ansi_joins_text_split_by_escape_sequences():
@@ -60,7 +62,8 @@ def test_bench_runs_end_to_end_on_a_tiny_database(tmp_path):
     md = tmp_path / "bench.md"
     out = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "run.py"), "--calls", "30", "--runs", "1", "--notes", "20",
-         "--timeout", "60", "--cache", str(tmp_path / "cache"), "--markdown", str(md), "--small-calls", "12"],
+         "--timeout", "60", "--cache", str(tmp_path / "cache"), "--markdown", str(md), "--small-calls", "12",
+         "--team-managers", "2", "--team-calls", "5"],
         capture_output=True, text=True, cwd=ROOT, timeout=600)
     assert out.returncode == 0, out.stderr[-3000:]
     lines = out.stdout.splitlines()
@@ -75,7 +78,7 @@ def test_bench_runs_end_to_end_on_a_tiny_database(tmp_path):
     if (ROOT / "fieldcoach" / "sync" / "commands.py").exists():
         assert m and m.group(1) == m.group(2) and int(m.group(1)) >= 32, out.stdout
     # the baseline import script inserts the very rows the real import does
-    assert "same rows as the baseline" in out.stdout, out.stdout
+    assert out.stdout.count("same rows as the baseline") == 2, out.stdout  # import, team load
     assert md.read_text().count("\n| ") >= len(FIGURES)
     assert list((tmp_path / "cache").glob("demo-30-*.db"))  # cached for the next run
 

@@ -1,0 +1,165 @@
+"""The section 8 figures (the team database), each against a baseline in the same run:
+
+- `fieldcoach team load` of a 10,000-call store into an empty SQLite team database vs
+  bench/baseline_team_load.py (json + sqlite3, the same rows): <= 2x;
+- peak memory loading 100,000 calls vs loading 10,000: within 20%;
+- a reload with nothing changed: <= 5% of the full load;
+- on PostgreSQL, rows per second of `team load` vs a plain COPY of the same rows: >= 0.5x;
+- launch to the Team view showing its figures on 100,000 calls vs hello world: <= 2x.
+
+The team store is a demo store of 50 managers x 2,000 calls (`fieldcoach demo --team`),
+generated once and cached; the 10,000-call store is 5 of its managers (hard links).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from common import BENCH, DIAG, FIELDCOACH, PY, ROOT, Figure, log, median, run_child
+
+SOURCES = ("fieldcoach/team_demo.py", "fieldcoach/demo.py", "fieldcoach/sync/export.py",
+           "fieldcoach/schema_sql.py", "fieldcoach/coaching.py")
+
+
+def store_key(managers: int, calls: int) -> str:
+    h = hashlib.sha256(f"{managers}x{calls}".encode())
+    for rel in SOURCES:
+        p = ROOT / rel
+        h.update(p.read_bytes() if p.exists() else b"")
+    h.update(datetime.now(UTC).strftime("%Y-%m-%d").encode())  # demo data is relative to today
+    return h.hexdigest()[:12]
+
+
+def team_store(cache: Path, managers: int, calls: int) -> tuple[Path, float | None]:
+    """The demo team store, generated once per demo code version and day; (path, seconds
+    if made now). Every file is stamped an hour old, as a store on a shared folder is."""
+    cache.mkdir(parents=True, exist_ok=True)
+    path = cache / f"team-{managers}x{calls}-{store_key(managers, calls)}"
+    if path.is_dir():
+        return path, None
+    for old in cache.glob(f"team-{managers}x{calls}-*"):
+        shutil.rmtree(old, ignore_errors=True)
+    tmp = cache / f"making-team-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    log(f"generating a demo team store of {managers} managers x {calls} calls (once; cached)")
+    wall, _, _ = run_child([*FIELDCOACH, "demo", "--team", str(tmp), "--managers", str(managers),
+                            "--calls", str(calls)])
+    old = datetime.now(UTC).timestamp() - 3600
+    for p in tmp.rglob("*.json"):
+        os.utime(p, (old, old))
+    os.replace(tmp, path)
+    return path, wall
+
+
+def part_of(store: Path, dest: Path, managers: int) -> Path:
+    """The first managers' folders of store, as hard links (same files, same stamps)."""
+    dest.mkdir(parents=True)
+    for folder in sorted(p for p in store.iterdir() if p.is_dir())[:managers]:
+        shutil.copytree(folder, dest / folder.name, copy_function=os.link)
+    return dest
+
+
+def empty_team_db(path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    make = ("import sys; from fieldcoach.team.db import open_team_db; "
+            "open_team_db('sqlite:///' + sys.argv[1]).dispose()")
+    subprocess.run([PY, "-c", make, str(path)], check=True, cwd=ROOT)
+    return path
+
+
+def _rows(db: Path) -> dict[str, int]:
+    import sqlite3
+
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        return {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]
+                for t in ("manager", "skill", "rep", "goal", "expectation", "call", "note", "debrief_answer",
+                          "rating", "next_step")}
+    finally:
+        con.close()
+
+
+def load_figures(args: Any, work: Path, big: Path, small: Path, calls_small: int,
+                 calls_big: int) -> list[Figure]:
+    empty = empty_team_db(work / "team-empty" / "team.db")
+    full: list[float] = []
+    base: list[float] = []
+    cpu_full: list[float] = []
+    cpu_base: list[float] = []
+    again: list[float] = []
+    mem_small: list[float] = []
+    checked = ""
+    for i in range(args.runs):
+        real = work / f"team-real-{i}" / "team.db"
+        baseline = work / f"team-base-{i}" / "team.db"
+        for d in (real, baseline):
+            d.parent.mkdir(parents=True)
+            shutil.copyfile(empty, d)
+        steps = [("base", [PY, str(BENCH / "baseline_team_load.py"), str(baseline), str(small)]),
+                 ("full", [*FIELDCOACH, "team", "load", str(small), "--db", str(real)])]
+        for name, argv in (steps if i % 2 == 0 else steps[::-1]):
+            wall, cpu, rss = run_child(argv)
+            (base if name == "base" else full).append(wall)
+            (cpu_base if name == "base" else cpu_full).append(cpu)
+            if name == "full":
+                mem_small.append(rss / 1024)
+        again.append(run_child([*FIELDCOACH, "team", "load", str(small), "--db", str(real)])[0])
+        log(f"team load run {i + 1}: full {full[-1]:.2f}s baseline {base[-1]:.2f}s no-change {again[-1]:.3f}s "
+            f"peak {mem_small[-1]:.0f} MiB ({calls_small} calls)")
+        if i == 0:
+            a, b = _rows(real), _rows(baseline)
+            checked = "same rows as the baseline" if a == b else f"rows differ: team load {a}, baseline {b}"
+        for d in (real, baseline):
+            shutil.rmtree(d.parent, ignore_errors=True)
+    mem_big: list[float] = []
+    for i in range(args.team_big_runs):  # 100,000 calls: long, and peak memory varies little
+        db = work / f"team-big-{i}" / "team.db"
+        db.parent.mkdir(parents=True)
+        shutil.copyfile(empty, db)
+        wall, _, rss = run_child([*FIELDCOACH, "team", "load", str(big), "--db", str(db)])
+        mem_big.append(rss / 1024)
+        log(f"team load of {calls_big} calls, run {i + 1}: {wall:.1f}s, peak {rss / 1024:.0f} MiB")
+        if i == args.team_big_runs - 1:
+            args.team_big_db = db  # kept for the Team view launch figure
+        else:
+            shutil.rmtree(db.parent, ignore_errors=True)
+    if median(cpu_base):
+        DIAG.append(f"team load CPU time (user+sys, medians): fieldcoach {median(cpu_full):.2f}s, baseline "
+                    f"{median(cpu_base):.2f}s ({median(cpu_full) / median(cpu_base):.2f}x); {checked}")
+    f_full = median(full)
+    return [Figure(f"team load ({calls_small} calls) into an empty team database", f_full, median(base), "s",
+                   "<= 2x", limit=2.0),
+            Figure(f"peak memory, team load of {calls_big} calls", median(mem_big), median(mem_small), "MiB",
+                   f"<= 1.2x {calls_small} calls", limit=1.2),
+            Figure("team load with nothing changed", median(again), f_full, "s", "<= 5% of full", limit=0.05)]
+
+
+def pg_figure(args: Any, work: Path, small: Path, calls_small: int) -> Figure:
+    name = f"PostgreSQL team load ({calls_small} calls) rows/s vs plain COPY"
+    return Figure(name, None, None, "s", ">= 0.5x", reason="PostgreSQL figure not built yet")
+
+
+def view_figure(args: Any, work: Path, calls_big: int) -> Figure:
+    name = f"launch -> Team view showing figures ({calls_big} calls)"
+    return Figure(name, None, None, "s", "<= 2x", reason="the Team view is not built yet")
+
+
+def team_figures(args: Any, work: Path) -> list[Figure]:
+    big, made = team_store(args.cache, args.team_managers, args.team_calls)
+    calls_big = args.team_managers * args.team_calls
+    small_managers = max(1, args.team_managers // 10)
+    small = part_of(big, work / "team-store-small", small_managers)
+    calls_small = small_managers * args.team_calls
+    DIAG.append(f"team store: {args.team_managers} managers x {args.team_calls} calls"
+                + (f", generated now in {made:.0f}s" if made is not None else ", from cache")
+                + f"; the small store is {small_managers} of its managers ({calls_small} calls)")
+    figs = load_figures(args, work, big, small, calls_small, calls_big)
+    figs.append(pg_figure(args, work, small, calls_small))
+    figs.append(view_figure(args, work, calls_big))
+    return figs
