@@ -21,6 +21,11 @@ from .ids import UUID_PATTERN
 # An id names a store file (calls/<id>.json) and a manager's folder: UUIDs only (ids.py).
 Id = Annotated[str, Field(pattern=UUID_PATTERN, description="a UUID, lowercase and hyphenated")]
 Stamp = AwareDatetime
+# Every version this fieldcoach reads (sync.READS); it writes the last.
+SchemaId = Annotated[Literal["fieldcoach/1", "fieldcoach/1.1"], Field(
+    alias="schema", description="the format version: fieldcoach/1.1 adds the rep's voice to a call")]
+# Fields a minor version added: optional, absent from documents of the versions before.
+SINCE_1_1 = {"call": ("rep_acknowledged_at", "rep_comment")}
 Who = Literal["rep", "manager"]
 
 
@@ -84,6 +89,10 @@ class Call(Record):
     advance_stretch: str
     prep_answers: list[PrepAnswer]
     skill_ids: list[Id]
+    rep_acknowledged_at: Stamp | None = Field(
+        default=None, description="when the rep acknowledged the recap (fieldcoach/1.1)")
+    rep_comment: str | None = Field(
+        default=None, description="the rep's comment, in their own words (fieldcoach/1.1)")
 
 
 class Note(Record):
@@ -149,7 +158,7 @@ class CallDocument(_Strict):
     """DIR/<manager-id>/calls/<call-id>.json: one call with everything that belongs to it."""
 
     model_config = ConfigDict(title="CallDocument")
-    schema_: Literal["fieldcoach/1"] = Field(alias="schema")
+    schema_: SchemaId
     type: Literal["call"]
     manager_id: Id
     id: Id
@@ -167,7 +176,7 @@ class RepsDocument(_Strict):
     """DIR/<manager-id>/reps.json: the roster, goals, prep expectations, skill catalogue,
     and next steps agreed outside a call."""
 
-    schema_: Literal["fieldcoach/1"] = Field(alias="schema")
+    schema_: SchemaId
     type: Literal["reps"]
     manager_id: Id
     updated_at: Stamp | None
@@ -181,7 +190,7 @@ class RepsDocument(_Strict):
 class Manifest(_Strict):
     """DIR/<manager-id>/manifest.json: who owns the folder and what it holds."""
 
-    schema_: Literal["fieldcoach/1"] = Field(alias="schema")
+    schema_: SchemaId
     type: Literal["manifest"]
     manager_id: Id
     manager_name: str
@@ -192,7 +201,7 @@ class Manifest(_Strict):
 class Bundle(_Strict):
     """`fieldcoach export --out FILE`: everything in one file."""
 
-    schema_: Literal["fieldcoach/1"] = Field(alias="schema")
+    schema_: SchemaId
     type: Literal["bundle"]
     manifest: Manifest
     reps: RepsDocument
@@ -208,7 +217,7 @@ def json_schema() -> dict[str, Any]:
     schema.pop("discriminator", None)  # OpenAPI keyword; oneOf + the const "type" already decide
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "https://fieldcoach.invalid/schema/fieldcoach-1.json",
+        "$id": "https://fieldcoach.invalid/schema/fieldcoach-1.1.json",
         "title": f"fieldcoach team store document ({SCHEMA_ID})",
         "description": "Any file of the team store (call, reps, manifest) or an export bundle.",
         **schema,
