@@ -85,6 +85,14 @@ def agree_step(store: Store, call_id: str, *, rep_id: str, owner: str, action: s
     return detail
 
 
+def save_rep_voice(store: Store, call_id: str, *, acknowledged: bool, comment: str,
+                   now: datetime) -> None:
+    """The rep acknowledges the recap and/or comments in their own words (or neither)."""
+    from . import services
+
+    services.save_rep_voice(store, call_id, acknowledged=acknowledged, comment=comment, now=now)
+
+
 def close_debrief(store: Store, call_id: str, now: datetime, tz: tzinfo,
                   stages: dict[str, str]) -> ClosedDebrief:
     """Mark the debrief done (once; a coaching call needs an agreed next step, else
