@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from . import coaching
 from .clock import utcnow
+from .debrief import REP_COMMENT_LIMIT
 from .errors import CoachingError, FieldError
 from .models import (
     Call,
@@ -335,9 +336,6 @@ def save_rating(store: Store, call_id: str, skill_id: str, by: str, score: int |
         row = row or Rating(call_id=call_id, skill_id=skill_id, by=by, score=score)
         row.score = score
         _save(s, row)
-
-
-REP_COMMENT_LIMIT = 20_000  # characters, as an answer
 
 
 def save_rep_voice(store: Store, call_id: str, *, acknowledged: bool, comment: str,
