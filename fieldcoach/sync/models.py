@@ -2,7 +2,8 @@
 (`fieldcoach schema`) and of import validation.
 
 Every model forbids unknown fields and requires every field (exported documents are
-complete); datetimes must carry an offset (naive ones are refused). The exporter writes
+complete), except the fields a minor version added (SINCE_1_1), which documents of the
+version before do not have; datetimes must carry an offset (naive ones are refused). The exporter writes
 plain dicts with exactly these keys: tests/test_schema_sources.py checks each record
 model against the columns export.py writes and the tables of fieldcoach/models.py
 (names, nullability, types, allowed values); tests/test_sync_export.py checks that
@@ -219,6 +220,11 @@ def json_schema() -> dict[str, Any]:
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://fieldcoach.invalid/schema/fieldcoach-1.1.json",
         "title": f"fieldcoach team store document ({SCHEMA_ID})",
-        "description": "Any file of the team store (call, reps, manifest) or an export bundle.",
+        "description": (
+            "Any file of the team store (call, reps, manifest) or an export bundle. Versions: a "
+            "minor version only adds optional fields (fieldcoach/1.1: call.rep_acknowledged_at and "
+            "call.rep_comment, the rep's voice); documents of fieldcoach/1 are still valid. An "
+            "importer refuses a version newer than it reads, minor versions included, and says to "
+            "upgrade: reading it without the new fields would drop them at its next export."),
         **schema,
     }
