@@ -25,10 +25,11 @@ import os
 import sqlite3
 import sys
 
-SCHEMA = "fieldcoach/1"
+SCHEMA = "fieldcoach/1.1"
 REC = "id, created_at, updated_at, deleted_at"
 CALL = (f"{REC}, rep_id, account, contact, kind, status, scheduled_at, started_at, ended_at, "
-        "feedback_started_at, feedback_ended_at, objective, advance_min, advance_stretch, prep_answers, skill_ids")
+        "feedback_started_at, feedback_ended_at, objective, advance_min, advance_stretch, prep_answers, skill_ids, "
+        "rep_acknowledged_at, rep_comment")
 CHILDREN = (  # key, table, columns, filter, order
     ("notes", "note", f"{REC}, taken_at, offset_seconds, text, kind, skill_id", "AND private = 0", "taken_at, id"),
     ("debrief_answers", "debrief_answer", f"{REC}, question_id, question, answer, by, position", "",

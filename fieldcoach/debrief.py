@@ -3,7 +3,7 @@
 Order follows the coaching model: the rep's self-assessment first, then the manager's
 observations turned into questions (strengths and things to work on first), then the
 rep's ratings, then the manager's (revealed only after the rep's), keep / stop / start,
-the agreed next step(s), and the recap.
+the agreed next step(s), the rep's words on it (acknowledged, a comment), and the recap.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ from . import coaching
 from .notes import NoteRow
 
 ANSWER, RATE_REP, RATE_MANAGER, NEXT, RECAP = "answer", "rate_rep", "rate_manager", "next", "recap"
+VOICE = "voice"  # the rep's words: acknowledge the recap, comment (PRODUCT.md section 9)
+REP_COMMENT_LIMIT = 20_000  # characters, as an answer
 OBS_POSITION, KSS_POSITION = 100, 200
 
 STAGE_LABELS = {
@@ -24,6 +26,7 @@ STAGE_LABELS = {
     coaching.STAGE_RATINGS: "Ratings",
     coaching.STAGE_KSS: "Keep / stop / start",
     coaching.STAGE_NEXT: "Next step",
+    VOICE: "Rep's words",
     "recap": "Recap",
 }
 
@@ -84,6 +87,7 @@ def build_steps(script: Sequence[ScriptLine], notes: Sequence[NoteRow],
         steps.append(DebriefStep(ANSWER, coaching.STAGE_KSS, q.text, q.id, KSS_POSITION + i))
     steps.append(DebriefStep(NEXT, coaching.STAGE_NEXT,
                              "What is the agreed next step? Who does what, by when?"))
+    steps.append(DebriefStep(VOICE, VOICE, "The rep acknowledges the recap or comments on it."))
     steps.append(DebriefStep(RECAP, "recap", "Recap"))
     return steps
 

@@ -1,5 +1,5 @@
 """What the feedback script asks of the store: open a call's debrief, save an answer or a
-rating, agree a next step, close the debrief with its recap.
+rating, agree a next step, save the rep's words, close the debrief with its recap.
 
 Each function takes the Store and returns frozen dataclasses; the feedback screen runs
 them in thread workers. The steps themselves are built in `debrief` (pure rules). The ORM
@@ -79,6 +79,19 @@ def agree_step(store: Store, call_id: str, *, rep_id: str, owner: str, action: s
 
     services.add_next_step(store, rep_id=rep_id, action=action, owner=owner, due_at=due_at,
                            call_id=call_id)
+    detail = store.read(queries.call_detail, call_id, now)
+    if detail is None:
+        raise CoachingError("That call no longer exists.")
+    return detail
+
+
+def save_rep_voice(store: Store, call_id: str, *, acknowledged: bool, comment: str,
+                   now: datetime) -> CallDetail:
+    """The rep acknowledges the recap and/or comments in their own words (or neither);
+    returns the call as saved."""
+    from . import queries, services
+
+    services.save_rep_voice(store, call_id, acknowledged=acknowledged, comment=comment, now=now)
     detail = store.read(queries.call_detail, call_id, now)
     if detail is None:
         raise CoachingError("That call no longer exists.")

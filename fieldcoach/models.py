@@ -163,6 +163,10 @@ class Call(Record, table=True):
     # [{"expectation_id": ..., "text": ..., "answer": ...}] snapshot of the prep checklist
     prep_answers: list[dict[str, Any]] = _list()
     skill_ids: list[str] = _list()
+    # The rep's voice at the end of the debrief: when they acknowledged the recap, and a
+    # comment in their own words (None: nothing said).
+    rep_acknowledged_at: datetime | None = _ts(nullable=True)
+    rep_comment: str | None = None
 
 
 class Note(Record, table=True):

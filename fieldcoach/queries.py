@@ -352,12 +352,16 @@ class CallDetail:
     ratings: list[RatingRow]
     steps: list[StepRow] = field(default_factory=list)        # agreed on this call
     carried: list[StepRow] = field(default_factory=list)      # the rep's open steps from before
+    # the rep's voice at the end of the debrief: when they acknowledged the recap, their comment
+    rep_acknowledged_at: datetime | None = None
+    rep_comment: str = ""
 
 
 def call_detail(con: sqlite3.Connection, call_id: str, now: datetime) -> CallDetail | None:
     r = con.execute(
         f"SELECT {CALL_COLS}, c.objective, c.advance_min, c.advance_stretch, c.prep_answers, "
-        "c.skill_ids FROM call c JOIN rep r ON r.id = c.rep_id WHERE c.id = ? AND c.deleted_at IS NULL",
+        "c.skill_ids, c.rep_acknowledged_at, c.rep_comment "
+        "FROM call c JOIN rep r ON r.id = c.rep_id WHERE c.id = ? AND c.deleted_at IS NULL",
         (call_id,)).fetchone()
     if r is None:
         return None
@@ -378,4 +382,4 @@ def call_detail(con: sqlite3.Connection, call_id: str, now: datetime) -> CallDet
         "ORDER BY s.created_at", (call_id,))]
     return CallDetail(call, r[12], r[13], r[14], json.loads(r[15]), sk, goal_for(con, call.rep_id),
                       call_notes(con, call_id), answers, ratings, steps,
-                      [s for s in rep_steps if s.call_id != call_id])
+                      [s for s in rep_steps if s.call_id != call_id], from_db(r[17]), r[18] or "")

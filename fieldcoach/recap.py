@@ -64,6 +64,20 @@ def _due(dt: datetime | None, tz: tzinfo | None) -> str:
     return "no date" if dt is None else _day(dt, tz)[1]
 
 
+REP_WORDS = "Rep's words"
+
+
+def rep_voice(detail: CallDetail, tz: tzinfo | None = None) -> list[tuple[str, str]]:
+    """What the rep said of the recap at the end of the debrief, attributed to them."""
+    out = []
+    if detail.rep_acknowledged_at is not None:
+        d, day = _day(detail.rep_acknowledged_at, tz)
+        out.append(("Acknowledged by the rep", f"{day} at {d:%H:%M}"))
+    if detail.rep_comment:
+        out.append(("The rep's comment", detail.rep_comment))
+    return out
+
+
 def stage_of(position: int) -> str:
     """The stage an answer belongs to by its position (the feedback script numbers self
     questions from 0, observations from 100, keep/stop/start from 200)."""
@@ -111,6 +125,9 @@ def build(detail: CallDetail, tz: tzinfo | None = None, stages: dict[str, str] |
         sections.append(Section("Agreed next steps", [
             ("You" if s.owner == "rep" else "Manager", f"{s.action} — by {_due(s.due_at, tz)}")
             for s in detail.steps]))
+    voice = rep_voice(detail, tz)
+    if voice:
+        sections.append(Section(REP_WORDS, voice))
     title = f"Coaching recap: {c.rep_name} at {c.account}" if c.account else f"Coaching recap: {c.rep_name}"
     return Recap(title, facts, sections)
 

@@ -216,6 +216,13 @@ CREATE TABLE ingest_file (
 ) WITHOUT ROWID;
 """
 
+# The rep's voice (PRODUCT.md section 9): at the end of the debrief the rep may acknowledge
+# the recap (when) and add a comment in their own words; both travel with the call.
+V7 = """
+ALTER TABLE call ADD COLUMN rep_acknowledged_at TEXT;
+ALTER TABLE call ADD COLUMN rep_comment TEXT;
+"""
+
 # Index i holds the step that takes a file from version i to version i + 1.
-STEPS: list[str] = [V1, V2, V3, V4, V5, V6]
+STEPS: list[str] = [V1, V2, V3, V4, V5, V6, V7]
 SCHEMA_VERSION = len(STEPS)

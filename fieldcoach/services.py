@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from . import coaching
 from .clock import utcnow
+from .debrief import REP_COMMENT_LIMIT
 from .errors import CoachingError, FieldError
 from .models import (
     Call,
@@ -335,6 +336,21 @@ def save_rating(store: Store, call_id: str, skill_id: str, by: str, score: int |
         row = row or Rating(call_id=call_id, skill_id=skill_id, by=by, score=score)
         row.score = score
         _save(s, row)
+
+
+def save_rep_voice(store: Store, call_id: str, *, acknowledged: bool, comment: str,
+                   now: datetime | None = None) -> None:
+    """The rep's own say at the end of the debrief: acknowledging the recap (stamped the
+    first time; withdrawn when unticked) and a comment in their words (empty: none). A
+    call changes (and is exported again) only when what the rep said changes."""
+    text = _text("rep_comment", comment, required=False, limit=REP_COMMENT_LIMIT) or None
+    with store.session() as s:
+        call = _get(s, Call, call_id, "call")
+        stamp = (call.rep_acknowledged_at or now or utcnow()) if acknowledged else None
+        if (stamp, text) == (call.rep_acknowledged_at, call.rep_comment):
+            return
+        call.rep_acknowledged_at, call.rep_comment = stamp, text
+        _save(s, call)
 
 
 def add_next_step(store: Store, *, rep_id: str, action: str, owner: str = "rep",

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC
 
 from textual import events
-from textual.widgets import Input, Static
+from textual.widgets import Input, Static, TextArea
 
 from fieldcoach import cli, notes, queries, services
 from fieldcoach.store import Store
@@ -182,6 +182,11 @@ async def test_call_fields_notes_debrief_and_recap(store, db_path):
         await paste(pilot, fb.query_one("#step-action", Input), action)
         await pilot.press("ctrl+a")
         await settle(app, pilot)
+        assert_shown_harmlessly(app)
+        await pilot.press("ctrl+n")
+        await settle(app, pilot)
+        assert fb.step.kind == "voice"
+        fb.query_one("#voice-comment", TextArea).insert(action)  # the rep's words, pasted
         assert_shown_harmlessly(app)
         await pilot.press("ctrl+n")
         await settle(app, pilot)

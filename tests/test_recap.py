@@ -63,7 +63,8 @@ def test_stage_map_overrides_positions(store):
 def test_steps_put_the_rep_first_and_skip_private_notes(store):
     d = finished_call(store)
     steps = build_steps(queries.script(store.con()), d.notes, [s.id for s in d.skills])
-    assert steps[0].stage == "self" and steps[-1].kind == "recap" and steps[-2].kind == "next"
+    assert steps[0].stage == "self" and steps[-1].kind == "recap" and steps[-2].kind == "voice"
+    assert steps[-3].kind == "next"
     obs = [s for s in steps if s.stage == "observations"]
     assert [s.note_kind for s in obs] == ["strength", "improve"]  # strengths first, private left out
     kinds = [s.kind for s in steps]

@@ -11,7 +11,7 @@ from textual.widgets import Input
 
 from fieldcoach import queries, services
 from screens.base import Failed, Loaded
-from screens.feedback.messages import AnswerGiven, RatingSet, StepAdded, StepDone
+from screens.feedback.messages import AnswerGiven, RatingSet, StepAdded, StepDone, VoiceGiven
 from screens.feedback.screen import FeedbackScreen
 from tests.helpers import FIXED as NOW
 from tests.helpers import Clock, notifications, settle, text_of
@@ -99,6 +99,10 @@ async def test_each_step_widget_speaks_with_its_own_message(store, db_path, call
 
         await pilot.press("ctrl+n")
         await settle(app, pilot)
+        assert fb.step.kind == "voice"
+        await pilot.press("ctrl+n")  # the rep skips: nothing said
+        await settle(app, pilot)
+        assert _posted(seen, VoiceGiven) and _posted(seen, Loaded, "the rep's words")
         assert fb.step.kind == "recap" and _posted(seen, Loaded, "the recap")
         assert "Send the pilot plan" in text_of(fb, "#recap-text")
         await pilot.press("s")  # the recap widget owns c, m and s
@@ -162,6 +166,8 @@ async def test_a_debrief_that_cannot_close_goes_back_to_the_next_step(store, db_
         await settle(app, pilot)
         services.delete_step(store, queries.call_detail(store.con(), call_id, NOW).steps[0].id)
         await pilot.press("ctrl+n")
+        await settle(app, pilot)
+        await pilot.press("ctrl+n")  # past the rep's words
         await settle(app, pilot)
         assert _posted(seen, Failed, "the recap")
         assert fb.step.kind == "next"

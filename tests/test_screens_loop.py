@@ -162,8 +162,12 @@ async def test_whole_loop(store, db_path, rep):
         assert "Send the pilot plan" in text_of(fb, "#steps-table")
         await pilot.press("ctrl+n")
         await settle(app, pilot)
+        assert fb.step.kind == "voice"  # the laptop turned to the rep: they acknowledge
+        await pilot.press("a", "ctrl+n")
+        await settle(app, pilot)
         assert fb.step.kind == "recap"
         recap = text_of(fb, "#recap-text")
+        assert "Acknowledged by the rep" in recap
         assert "Coaching recap: Priya Shah at Kestrel Insurance" in recap
         assert "Send the pilot plan" in recap and "answer 1" in recap
 

@@ -97,6 +97,27 @@ def test_feedback_ratings_step(snap_compare, demo, db_path):
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
 
 
+def test_feedback_rep_s_words_step(snap_compare, demo, db_path):
+    """The laptop turned to the rep: acknowledged, a comment being typed, at 80x24."""
+    call_id = _debrief_call(demo)
+    rep_id = queries.find_call(demo.con(), call_id).rep_id
+    services.add_next_step(demo, rep_id=rep_id, action="Send the pilot plan", call_id=call_id,
+                           due_at=FIXED + timedelta(days=1))
+    app = make_app(db_path)
+
+    async def run_before(pilot) -> None:
+        await _settle(app, pilot)
+        app.push_screen(FeedbackScreen(call_id))
+        await _settle(app, pilot)
+        screen = app.screen
+        await screen.go_to(next(i for i, st in enumerate(screen.steps) if st.kind == "voice"))
+        await _settle(app, pilot)
+        await pilot.press("a", "c", *"Fair", "space", *"point")
+        await _settle(app, pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_precall_with_rep_and_date(snap_compare, demo, db_path, size):
     from screens.precall import PreCallScreen

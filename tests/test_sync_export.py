@@ -58,12 +58,12 @@ def seed_fixed(store: Store) -> None:
         con.execute(
             "INSERT INTO call (id, created_at, updated_at, rep_id, account, contact, kind, status, "
             "scheduled_at, started_at, ended_at, feedback_started_at, feedback_ended_at, objective, "
-            "advance_min, advance_stretch, prep_answers, skill_ids, manager_id) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "advance_min, advance_stretch, prep_answers, skill_ids, manager_id, rep_acknowledged_at, "
+            "rep_comment) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (CALL, ts(9), ts(11), REP, "Kestrel Insurance", "Mark Ellis (CFO)", "coaching", "done", ts(10),
              ts(10), ts(10, 45), ts(10, 50), ts(11), "Handle the pricing concern", "Second meeting",
              "Pilot agreed", json.dumps([{"text": "Research the account", "answer": "yes"}]),
-             json.dumps([SK1, SK2]), MID))
+             json.dumps([SK1, SK2]), MID, ts(10, 59), "Fair — I'll [b]slow down[/b] on price."))
         rows = [(N1, ts(10, 5), "opened with a clear agenda", "strength", SK1, 0, None),
                 (N2, ts(10, 12, 30, 250), "[bold]talked over[/] the buyer — twice", "improve", SK2, 0, None),
                 (N3, ts(10, 20), "private: seems tired", "plain", None, 1, None),
@@ -115,11 +115,13 @@ def test_call_document_matches_the_golden_file(fixed_store, tmp_path):
         golden.write_bytes(got)
     assert got == golden.read_bytes()
     doc = json.loads(got)
-    assert doc["schema"] == "fieldcoach/1" and doc["rep"] == {"id": REP, "name": "Zoë Dubois"}
+    assert doc["schema"] == "fieldcoach/1.1" and doc["rep"] == {"id": REP, "name": "Zoë Dubois"}
     assert [n["id"] for n in doc["notes"]] == [N1, N2, N4]  # private n3 stays on the laptop
     assert "private" not in got.decode() and "seems tired" not in got.decode()
     assert doc["updated_at"] == ts(11)  # the latest change to anything in the call
     assert got.endswith(b"}\n") and "Zoë".encode() in got  # UTF-8, not \u escapes
+    assert (doc["call"]["rep_acknowledged_at"], doc["call"]["rep_comment"]) == (
+        ts(10, 59), "Fair — I'll [b]slow down[/b] on price.")  # the rep's voice (fieldcoach/1.1)
 
 
 def test_reps_and_manifest_documents(fixed_store, tmp_path):
@@ -129,7 +131,7 @@ def test_reps_and_manifest_documents(fixed_store, tmp_path):
     assert reps["goals"][0]["skill_ids"] == [SK1] and [s["name"] for s in reps["skills"]] == [
         "Discovery", "Handling objections"]
     manifest = json.loads((tmp_path / "store" / MID / "manifest.json").read_text("utf-8"))
-    assert manifest == {"schema": "fieldcoach/1", "type": "manifest", "manager_id": MID,
+    assert manifest == {"schema": "fieldcoach/1.1", "type": "manifest", "manager_id": MID,
                         "manager_name": "Alex Morgan", "calls": 1, "updated_at": ts(11)}
 
 

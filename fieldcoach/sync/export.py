@@ -50,7 +50,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "expectation": REC + ("rep_id", "text", "position"),
     "call": REC + ("rep_id", "account", "contact", "kind", "status", "scheduled_at", "started_at",
                    "ended_at", "feedback_started_at", "feedback_ended_at", "objective", "advance_min",
-                   "advance_stretch", "prep_answers", "skill_ids"),
+                   "advance_stretch", "prep_answers", "skill_ids", "rep_acknowledged_at", "rep_comment"),
     "note": REC + ("taken_at", "offset_seconds", "text", "kind", "skill_id"),
     "debrief_answer": REC + ("question_id", "question", "answer", "by", "position"),
     "rating": REC + ("skill_id", "by", "score"),

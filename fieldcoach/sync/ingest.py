@@ -34,7 +34,7 @@ from typing import Any, NamedTuple, NoReturn, Protocol
 
 from ..clock import to_db
 from ..errors import ImportRefused
-from . import SCHEMA_VERSION, store_io
+from . import SCHEMA_ID, SCHEMA_VERSION, store_io
 from .export import COLUMNS, JSON_COLUMNS, LOCAL_ONLY
 from .ids import UUID_PATTERN, shown
 
@@ -54,7 +54,9 @@ _IMPLIED = ("manager_id", "call_id", "shared")
 EXTRA_COLUMNS = {t: tuple(c for c in _IMPLIED if c in cols)
                  for t, cols in LOCAL_ONLY.items() if set(_IMPLIED) & set(cols)}
 STORE_NAMES = ("manifest.json", "reps.json")
-_SCHEMA_RE = re.compile(r"^fieldcoach/(\d+)$")
+_SCHEMA_RE = re.compile(r"^fieldcoach/(\d+)(?:\.(\d+))?$")
+# Fields of a record a minor version added (models.SINCE_1_1): an older document has none.
+_ADDED = {"call": ("rep_acknowledged_at", "rep_comment")}
 
 
 def columns(table: str) -> tuple[str, ...]:
@@ -176,10 +178,10 @@ def _check_versions(path: str | Path, obj: Any) -> None:
         if not isinstance(d, dict):
             continue
         m = _SCHEMA_RE.match(str(d.get("schema", "")))
-        if m and int(m.group(1)) > SCHEMA_VERSION:
+        if m and (int(m.group(1)), int(m.group(2) or 0)) > SCHEMA_VERSION:
             raise ImportRefused(
                 f"{path}: written by a newer fieldcoach (schema {d['schema']}; this one reads "
-                f"fieldcoach/{SCHEMA_VERSION}); upgrade fieldcoach to import it")
+                f"up to {SCHEMA_ID}); upgrade fieldcoach to import it")
 
 
 def parse_document(path: str | Path, data: bytes) -> dict[str, Any]:
@@ -320,6 +322,8 @@ def document_parts(doc: dict[str, Any]) -> Iterator[Part]:
         yield Owner(mid, None)
         yield RepRef(doc["rep"]["id"], doc["rep"]["name"])
         call = doc["call"]
+        if not all(k in call for k in _ADDED["call"]):  # e.g. fieldcoach/1: no rep's voice
+            call = {**dict.fromkeys(_ADDED["call"]), **call}
         yield "call", _rows("call", [call], (mid,))
         extra = (call["id"],)
         notes = []

@@ -2,7 +2,8 @@
 (`fieldcoach schema`) and of import validation.
 
 Every model forbids unknown fields and requires every field (exported documents are
-complete); datetimes must carry an offset (naive ones are refused). The exporter writes
+complete), except the fields a minor version added (SINCE_1_1), which documents of the
+version before do not have; datetimes must carry an offset (naive ones are refused). The exporter writes
 plain dicts with exactly these keys: tests/test_schema_sources.py checks each record
 model against the columns export.py writes and the tables of fieldcoach/models.py
 (names, nullability, types, allowed values); tests/test_sync_export.py checks that
@@ -21,6 +22,11 @@ from .ids import UUID_PATTERN
 # An id names a store file (calls/<id>.json) and a manager's folder: UUIDs only (ids.py).
 Id = Annotated[str, Field(pattern=UUID_PATTERN, description="a UUID, lowercase and hyphenated")]
 Stamp = AwareDatetime
+# Every version this fieldcoach reads (sync.READS); it writes the last.
+SchemaId = Annotated[Literal["fieldcoach/1", "fieldcoach/1.1"], Field(
+    alias="schema", description="the format version: fieldcoach/1.1 adds the rep's voice to a call")]
+# Fields a minor version added: optional, absent from documents of the versions before.
+SINCE_1_1 = {"call": ("rep_acknowledged_at", "rep_comment")}
 Who = Literal["rep", "manager"]
 
 
@@ -84,6 +90,10 @@ class Call(Record):
     advance_stretch: str
     prep_answers: list[PrepAnswer]
     skill_ids: list[Id]
+    rep_acknowledged_at: Stamp | None = Field(
+        default=None, description="when the rep acknowledged the recap (fieldcoach/1.1)")
+    rep_comment: str | None = Field(
+        default=None, description="the rep's comment, in their own words (fieldcoach/1.1)")
 
 
 class Note(Record):
@@ -149,7 +159,7 @@ class CallDocument(_Strict):
     """DIR/<manager-id>/calls/<call-id>.json: one call with everything that belongs to it."""
 
     model_config = ConfigDict(title="CallDocument")
-    schema_: Literal["fieldcoach/1"] = Field(alias="schema")
+    schema_: SchemaId
     type: Literal["call"]
     manager_id: Id
     id: Id
@@ -167,7 +177,7 @@ class RepsDocument(_Strict):
     """DIR/<manager-id>/reps.json: the roster, goals, prep expectations, skill catalogue,
     and next steps agreed outside a call."""
 
-    schema_: Literal["fieldcoach/1"] = Field(alias="schema")
+    schema_: SchemaId
     type: Literal["reps"]
     manager_id: Id
     updated_at: Stamp | None
@@ -181,7 +191,7 @@ class RepsDocument(_Strict):
 class Manifest(_Strict):
     """DIR/<manager-id>/manifest.json: who owns the folder and what it holds."""
 
-    schema_: Literal["fieldcoach/1"] = Field(alias="schema")
+    schema_: SchemaId
     type: Literal["manifest"]
     manager_id: Id
     manager_name: str
@@ -192,7 +202,7 @@ class Manifest(_Strict):
 class Bundle(_Strict):
     """`fieldcoach export --out FILE`: everything in one file."""
 
-    schema_: Literal["fieldcoach/1"] = Field(alias="schema")
+    schema_: SchemaId
     type: Literal["bundle"]
     manifest: Manifest
     reps: RepsDocument
@@ -208,8 +218,13 @@ def json_schema() -> dict[str, Any]:
     schema.pop("discriminator", None)  # OpenAPI keyword; oneOf + the const "type" already decide
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "https://fieldcoach.invalid/schema/fieldcoach-1.json",
+        "$id": "https://fieldcoach.invalid/schema/fieldcoach-1.1.json",
         "title": f"fieldcoach team store document ({SCHEMA_ID})",
-        "description": "Any file of the team store (call, reps, manifest) or an export bundle.",
+        "description": (
+            "Any file of the team store (call, reps, manifest) or an export bundle. Versions: a "
+            "minor version only adds optional fields (fieldcoach/1.1: call.rep_acknowledged_at and "
+            "call.rep_comment, the rep's voice); documents of fieldcoach/1 are still valid. An "
+            "importer refuses a version newer than it reads, minor versions included, and says to "
+            "upgrade: reading it without the new fields would drop them at its next export."),
         **schema,
     }

@@ -28,7 +28,7 @@ def _add_columns(con: Connection, table: str, cols: list[tuple[str, str]]) -> No
 def _to_2(con: Connection) -> None:
     """The manager's budget and late threshold, the rep's words on a call, the audit log."""
     _add_columns(con, "manager", [("budget_minutes_week", "INTEGER"), ("late_minutes", "INTEGER")])
-    _add_columns(con, "call", [(c, "TEXT") for c in schema.ADDED_COLUMNS["call"]
+    _add_columns(con, "call", [(c, "TEXT") for c in schema.REP_VOICE
                                if c not in {col["name"] for col in inspect(con).get_columns("call")}])
     schema.audit_log.create(con)
 

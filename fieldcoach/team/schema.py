@@ -19,15 +19,13 @@ INTEGER_COLUMNS = {"position", "offset_seconds", "advance_min", "advance_stretch
 # The ingestion engine appends the document's manager to these tables' rows (load.py).
 OWNED = ("skill",)
 
-
-# Version 2: columns the team database keeps whether or not a store has sent them yet
-# (older stores leave them empty): the rep's own words on a call.
-ADDED_COLUMNS: dict[str, tuple[str, ...]] = {"call": ("rep_acknowledged_at", "rep_comment")}
+# Version 2 added the rep's words on a call (db._to_2); the ingestion engine sends them
+# (from fieldcoach/1.1 documents; older ones leave them empty).
+REP_VOICE = ("rep_acknowledged_at", "rep_comment")
 
 
 def _record_table(name: str, *indexes: tuple[str, ...]) -> Table:
     cols = columns(name) + (("manager_id",) if name in OWNED else ())
-    cols += tuple(c for c in ADDED_COLUMNS.get(name, ()) if c not in cols)
     key = ("manager_id", "id") if name in OWNED else ("id",)
     return Table(
         name, metadata,
@@ -69,6 +67,5 @@ audit_log = Table(
     Index("ix_audit_log_at", "at"))
 
 RECORDS = {t.name: t for t in (skill, rep, goal, expectation, call, note, debrief_answer, rating, next_step)}
-# The columns a row from the ingestion engine fills, in its order (the added ones it does
-# not send yet stay as they are).
+# The columns a row from the ingestion engine fills, in its order.
 SENT = {name: columns(name) + (("manager_id",) if name in OWNED else ()) for name in RECORDS}

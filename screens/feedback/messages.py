@@ -46,3 +46,16 @@ class StepAdded(Message):
 
 class RecapSaveAsked(Message):
     """Save the recap as a file."""
+
+
+class VoiceGiven(Message):
+    """The rep has had their say at the end of the debrief (perhaps nothing): save it, go on."""
+
+    def __init__(self, acknowledged: bool, comment: str) -> None:
+        super().__init__()
+        self.acknowledged = acknowledged
+        self.comment = comment
+
+
+class VoiceAcknowledged(Message):
+    """The rep ticked or unticked the acknowledgement (a draft keeps it)."""

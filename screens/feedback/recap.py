@@ -13,6 +13,8 @@ from textual.containers import ScrollableContainer
 from textual.css.query import NoMatches
 from textual.widgets import Static
 
+from fieldcoach.recap import REP_WORDS, rep_voice
+from fieldcoach.text import visible
 from screens.feedback.messages import RecapSaveAsked
 from screens.feedback.next_step import steps_table
 from screens.feedback.step import StepView
@@ -56,6 +58,12 @@ class RecapView(StepView, can_focus=True):
         steps = Text()
         steps.append("Agreed next steps\n", style="bold")
         steps.append_text(steps_table(closed.detail.steps, tz))
+        voice = rep_voice(closed.detail, tz)
+        if voice:  # the rep's own words, above the fold too
+            steps.append(f"\n{REP_WORDS}\n", style="bold")
+            for label, said in voice:
+                steps.append(f"{label}: ", style="italic")
+                steps.append(visible(said) + "\n")
         steps.rstrip()
         self.query_one("#recap-steps", Static).update(steps)
         self.call_after_refresh(self._hint_more)

@@ -4,7 +4,8 @@ The screen loads the call and the script, walks the steps built by
 `fieldcoach.debrief.build_steps` (Next, Back, Home) and saves what the step widgets tell
 it, in workers (`fieldcoach.feedback`). Every answer is saved when the manager moves on,
 so nothing typed is lost; the answer being typed is kept as a draft. The script ends
-with the agreed next step(s) and a recap to copy or save for the rep.
+with the agreed next step(s), the rep's words (an acknowledgement, a comment), and a
+recap to copy or save for the rep.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from fieldcoach.debrief import (
     RATE_MANAGER,
     RATE_REP,
     RECAP,
+    VOICE,
     DebriefStep,
     build_steps,
     stage_map,
@@ -34,11 +36,20 @@ from fieldcoach.debrief import (
 from fieldcoach.text import visible
 from screens.base import BaseScreen, Failed, Loaded
 from screens.feedback.answer import AnswerStep
-from screens.feedback.messages import AnswerGiven, RatingSet, RecapSaveAsked, StepAdded, StepDone
+from screens.feedback.messages import (
+    AnswerGiven,
+    RatingSet,
+    RecapSaveAsked,
+    StepAdded,
+    StepDone,
+    VoiceAcknowledged,
+    VoiceGiven,
+)
 from screens.feedback.next_step import NextStepForm
 from screens.feedback.rating import RatingStep
 from screens.feedback.recap import RecapView
 from screens.feedback.step import StepView
+from screens.feedback.voice import VoiceStep
 from screens.widgets.drafts import DraftKeeper
 from screens.widgets.footer import KeyFooter
 from screens.widgets.formatting import note_line
@@ -50,6 +61,7 @@ if TYPE_CHECKING:
 # What each piece of blocking work is called (Loaded.what / Failed.what).
 LOAD, ANSWER_SAVE, RATING_SAVE = "the debrief", "the answer", "the rating"
 STEP_SAVE, CLOSE, RECAP_FILE = "the next step", "the recap", "saving the recap"
+VOICE_SAVE = "the rep's words"
 
 
 class FeedbackScreen(DraftKeeper, BaseScreen[None]):
@@ -92,7 +104,7 @@ class FeedbackScreen(DraftKeeper, BaseScreen[None]):
         self.ratings: dict[str, dict[str, int]] = {"rep": {}, "manager": {}}
         self.next_steps: list[StepRow] = []
         self.view: StepView | None = None                       # the step shown
-        self.busy = False                # a next step is being saved
+        self.busy = False                # a next step or the rep's words are being saved
         self.then_next = False           # ... and the script moves on once it is
         self.saved_recap: Path | None = None   # where the recap file went, once saved
 
@@ -136,6 +148,12 @@ class FeedbackScreen(DraftKeeper, BaseScreen[None]):
                 self.fc.drafts.discard(self._draft_key_at(self.steps.index(step)))
         elif message.what == STEP_SAVE:
             await self._step_saved(message.value)
+        elif message.what == VOICE_SAVE:
+            self.busy = False
+            self.detail = message.value
+            self.discard_draft()
+            if isinstance(self.view, VoiceStep):
+                await self.go_to(self.index + 1)
         elif message.what == CLOSE:
             self._show_recap(message.value)
         elif message.what == RECAP_FILE:
@@ -152,6 +170,10 @@ class FeedbackScreen(DraftKeeper, BaseScreen[None]):
             self.busy = False
             if isinstance(self.view, NextStepForm):
                 self.view.refused(message.field, message.text)
+        elif message.what == VOICE_SAVE:
+            self.busy = False
+            if isinstance(self.view, VoiceStep):
+                self.view.refused(message.text)
         elif message.what == CLOSE:  # e.g. no next step after all: back to it
             self.notify(text, severity="error")
             await self.go_to(next((i for i, s in enumerate(self.steps) if s.kind == NEXT), 0))
@@ -237,6 +259,13 @@ class FeedbackScreen(DraftKeeper, BaseScreen[None]):
                 self.notify("Recovered draft")
             return NextStepForm(step, steps=self.next_steps, fields=draft or {}, tz=self.fc.tz,
                                 now=self.fc.now, dayfirst=self.settings.dayfirst if self.settings else True)
+        if step.kind == VOICE:
+            if draft:
+                self.notify("Recovered draft")
+            d = self.detail
+            return VoiceStep(step, steps=self.next_steps, fields=draft or {}, tz=self.fc.tz,
+                             acknowledged_at=d.rep_acknowledged_at if d else None,
+                             comment=d.rep_comment if d else "")
         return RecapView(step)
 
     async def show_step(self) -> None:
@@ -318,6 +347,19 @@ class FeedbackScreen(DraftKeeper, BaseScreen[None]):
         self.notify("Next step agreed")
         if self.then_next:
             await self.go_to(self.index + 1)
+
+    @on(VoiceGiven)
+    def _voice_given(self, message: VoiceGiven) -> None:
+        if self.busy:
+            return
+        self.busy = True
+        self.flush_draft()  # kept until the save lands (Loaded discards it)
+        self.run_blocking(VOICE_SAVE, feedback.save_rep_voice, self.fc.store, self.call_id,
+                          acknowledged=message.acknowledged, comment=message.comment, now=self.fc.now())
+
+    @on(VoiceAcknowledged)
+    def _voice_acknowledged(self) -> None:
+        self.mark_dirty()
 
     def _show_recap(self, closed: feedback.ClosedDebrief) -> None:
         self.detail = closed.detail

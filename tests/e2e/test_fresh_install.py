@@ -164,6 +164,10 @@ def debrief(t: Terminal) -> None:
     t.press("enter")
     t.wait_for(f"Rep: {STEP}", why="the next step agreed")
     t.press("ctrl+n")
+    t.wait_for("Rep's words", "Not acknowledged", why="the rep's words after the next step")
+    t.press("a")
+    t.wait_for("Acknowledged by the rep", why="the rep acknowledged the recap")
+    t.press("ctrl+n")
     t.wait_for("Recap — the debrief is done", f"Coaching recap: {REP} at {ACCOUNT}",
                why="the recap at the end of the debrief")
     t.press("s")
