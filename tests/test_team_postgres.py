@@ -4,6 +4,7 @@ sent twice in a batch, and a whole demo team loaded into both engines reporting 
 
 from __future__ import annotations
 
+import socket
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ from sqlalchemy import create_engine, select, text
 from fieldcoach.cli import main
 from fieldcoach.team import schema
 from fieldcoach.team.db import open_team_db
-from fieldcoach.team.load import load, team_sink
+from fieldcoach.team.load import team_sink
 from fieldcoach.team_demo import write_team
 
 NOW = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
@@ -48,7 +49,7 @@ def test_what_the_user_is_told_when_the_server_says_no(
     err = _one_line_error(capsys, ["team", "load", str(tmp_path), "--db", f"{base}/nested/nowhere"],
                           'database "nested/nowhere" does not exist')
     assert PASSWORD not in err
-    with __import__("socket").socket() as s:  # a port nothing listens on
+    with socket.socket() as s:  # a port nothing listens on
         s.bind(("127.0.0.1", 0))
         closed = s.getsockname()[1]
     _one_line_error(capsys, ["team", "report", "--db", f"postgresql://{USER}:{PASSWORD}@127.0.0.1:{closed}/x"],
