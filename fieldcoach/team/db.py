@@ -84,8 +84,9 @@ def _failure(exc: DBAPIError) -> str:
     """libpq's or SQLite's reason, one line, without its "connection to server at ..." preamble
     (the URL, without its password, is said once already)."""
     first = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else str(exc)
-    reason = first.rsplit(" failed: ", 1)[-1].removeprefix("connection failed: ")
-    return " ".join(reason.replace("FATAL:", "").split())
+    if first.startswith(("connection failed: ", "connection to server")):
+        first = first.rsplit(" failed: ", 1)[-1]
+    return " ".join(first.removeprefix("FATAL:").split())
 
 
 def open_team_db(url: str, *, create: bool = True) -> Engine:

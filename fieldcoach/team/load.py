@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import Connection, Engine, Table, and_, func, select, text, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import sqlite
 
 from ..sync.ingest import TABLE_ORDER, FileState, IngestStats, Owner, Row, ingest
 from . import schema
@@ -38,6 +38,8 @@ def _insert(con: Connection, table: Table) -> Any:
     if name == "sqlite":
         return sqlite.insert(table)
     if name == "postgresql":
+        from sqlalchemy.dialects import postgresql  # only a load into PostgreSQL pays for it
+
         return postgresql.insert(table)
     raise NotImplementedError(name)
 
