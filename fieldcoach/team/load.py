@@ -7,12 +7,14 @@ The database applies the merge rule, with no read of the rows first:
 
 so a newer version wins and an older or equal one changes nothing; tombstones are
 records with deleted_at and merge the same way. SQLite takes each batch as one
-executemany. PostgreSQL takes it by COPY into a temporary staging table per record table,
-then one INSERT ... SELECT per table that keeps, of the rows for one key, the newest
-(the first of equal stamps: what applying them one after another gives) and merges it
-(ON CONFLICT may not meet a key twice in one statement). Unlike `fieldcoach import`, a load is not
-all-or-nothing: a document that fails validation is skipped and named, the version
-loaded before stays, and the file is read again on the next load.
+executemany. PostgreSQL takes it by COPY into a temporary staging table per record
+table, then one INSERT ... SELECT per table that keeps, of the rows for one key, the
+newest (the first of equal stamps: what applying them one after another gives), as ON
+CONFLICT may not meet a key twice in one statement.
+
+Unlike `fieldcoach import`, a load is not all-or-nothing: a document that fails
+validation is skipped and named, the version loaded before stays, and the file is read
+again on the next load.
 """
 
 from __future__ import annotations
