@@ -40,3 +40,43 @@ def fixed_store(tmp_path):
     seed_fixed(s)
     yield s
     s.close()
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """One PostgreSQL server per test process (per xdist worker), stopped at the end.
+    Without the server binaries the tests that need it skip, or fail where
+    FIELDCOACH_REQUIRE_POSTGRES=1 (CI)."""
+    import os
+
+    from pg_server import MISSING, PgServer, find_bindir
+
+    bindir = find_bindir()
+    if bindir is None:
+        if os.environ.get("FIELDCOACH_REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"{MISSING} (FIELDCOACH_REQUIRE_POSTGRES=1)", pytrace=False)
+        pytest.skip(MISSING)
+    server = PgServer(bindir)
+    try:
+        server.start()
+    except Exception:
+        log = server.root / "log"
+        text = log.read_text(errors="replace") if log.exists() else ""
+        server.stop()
+        pytest.fail(f"the PostgreSQL test server did not start:\n{text}", pytrace=False)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def pg_url(pg_server) -> str:
+    """A fresh, empty PostgreSQL database for this test."""
+    return pg_server.new_database()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def team_url(request, tmp_path) -> str:
+    """The URL of an empty team database on each engine."""
+    if request.param == "postgresql":
+        return request.getfixturevalue("pg_url")
+    return f"sqlite:///{tmp_path / 'team.db'}"

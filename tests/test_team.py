@@ -1,5 +1,6 @@
-"""The team database on SQLite: `fieldcoach team load` and `team report` on a demo team
-store of three managers, the figures checked against a count made from the store's JSON."""
+"""The team database on SQLite and on PostgreSQL (the same tests on both where they do not
+look into a SQLite file): `fieldcoach team load` and `team report` on a demo team store
+of three managers, the figures checked against a count made from the store's JSON."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import create_engine, inspect, text
 
 from fieldcoach.cli import main
 from fieldcoach.clock import from_db, to_db
@@ -38,6 +40,25 @@ def store(demo_store: Path, tmp_path: Path) -> Path:
 
 def _url(tmp_path: Path) -> str:
     return resolve_url(str(tmp_path / "team.db"))
+
+
+def _rows(url: str, sql: str, **params: Any) -> list[tuple[Any, ...]]:
+    """What a plain connection to the database at url reads (no schema step on the way)."""
+    engine = create_engine(url)
+    try:
+        with engine.begin() as con:
+            res = con.execute(text(sql), params)
+            return [tuple(r) for r in res] if res.returns_rows else []
+    finally:
+        engine.dispose()
+
+
+def _columns(url: str, table: str) -> set[str]:
+    engine = create_engine(url)
+    try:
+        return {c["name"] for c in inspect(engine).get_columns(table)}
+    finally:
+        engine.dispose()
 
 
 def _docs(store: Path, kind: str) -> list[dict[str, Any]]:
@@ -90,8 +111,8 @@ def _hand_count(store: Path, kind: str) -> dict[str, dict[str, Any]]:
 
 
 @pytest.mark.parametrize("kind", ["week", "4weeks", "quarter"])
-def test_report_figures_match_a_count_from_the_store(store: Path, tmp_path: Path, kind: str) -> None:
-    engine = open_team_db(_url(tmp_path))
+def test_report_figures_match_a_count_from_the_store(store: Path, team_url: str, kind: str) -> None:
+    engine = open_team_db(team_url)
     load(engine, [store])
     with engine.connect() as con:
         got = team_figures(con, period(kind, NOW), NOW)
@@ -133,17 +154,16 @@ def test_period_statements_read_no_whole_table_of_calls_notes_or_steps(store: Pa
             assert f"SCAN {table}" not in plan, plan
 
 
-def test_skills_of_managers_do_not_collide(store: Path, tmp_path: Path) -> None:
-    engine = open_team_db(_url(tmp_path))
+def test_skills_of_managers_do_not_collide(store: Path, team_url: str) -> None:
+    engine = open_team_db(team_url)
     load(engine, [store])
     reps_docs = _docs(store, "reps")
-    con = sqlite3.connect(tmp_path / "team.db")
-    got = con.execute("SELECT count(*), count(DISTINCT id) FROM skill").fetchone()
+    got = _rows(team_url, "SELECT count(*), count(DISTINCT id) FROM skill")[0]
     assert got == (sum(len(d["skills"]) for d in reps_docs), len(reps_docs[0]["skills"]))
 
 
-def test_reload_with_nothing_changed_reads_no_file(store: Path, tmp_path: Path) -> None:
-    engine = open_team_db(_url(tmp_path))
+def test_reload_with_nothing_changed_reads_no_file(store: Path, team_url: str) -> None:
+    engine = open_team_db(team_url)
     first = load(engine, [store])
     again = load(engine, [store])
     assert first.loaded == first.files > 30
@@ -165,8 +185,8 @@ def _a_call_with_notes(folder: Path) -> Path:
                 if json.loads(p.read_text("utf-8"))["notes"])
 
 
-def test_only_the_files_one_manager_exported_again_are_read(store: Path, tmp_path: Path) -> None:
-    engine = open_team_db(_url(tmp_path))
+def test_only_the_files_one_manager_exported_again_are_read(store: Path, team_url: str) -> None:
+    engine = open_team_db(team_url)
     load(engine, [store])
     folder = sorted(p for p in store.iterdir())[1]
     call_file = _a_call_with_notes(folder)
@@ -179,16 +199,15 @@ def test_only_the_files_one_manager_exported_again_are_read(store: Path, tmp_pat
     _rewrite(folder / "manifest.json", lambda d: d.update(manager_name="Renamed Manager"))
     again = load(engine, [store])
     assert (again.loaded, again.managers) == (2, 1)
-    con = sqlite3.connect(tmp_path / "team.db")
     note_id = json.loads(call_file.read_text("utf-8"))["notes"][0]["id"]
-    assert con.execute("SELECT text FROM note WHERE id = ?", (note_id,)).fetchone() == (
-        "corrected on the second export",)
-    assert con.execute("SELECT name FROM manager WHERE id = ?", (folder.name,)).fetchone() == (
-        "Renamed Manager",)
+    assert _rows(team_url, "SELECT text FROM note WHERE id = :id", id=note_id) == [
+        ("corrected on the second export",)]
+    assert _rows(team_url, "SELECT name FROM manager WHERE id = :id", id=folder.name) == [
+        ("Renamed Manager",)]
 
 
-def test_an_older_version_does_not_overwrite_a_newer_one(store: Path, tmp_path: Path) -> None:
-    engine = open_team_db(_url(tmp_path))
+def test_an_older_version_does_not_overwrite_a_newer_one(store: Path, team_url: str) -> None:
+    engine = open_team_db(team_url)
     load(engine, [store])
     call_file = _a_call_with_notes(sorted(store.iterdir())[0])
     note_id = json.loads(call_file.read_text("utf-8"))["notes"][0]["id"]
@@ -199,13 +218,13 @@ def test_an_older_version_does_not_overwrite_a_newer_one(store: Path, tmp_path: 
 
     _rewrite(call_file, older)
     assert load(engine, [store]).loaded == 1
-    con = sqlite3.connect(tmp_path / "team.db")
-    assert con.execute("SELECT text FROM note WHERE id = ?", (note_id,)).fetchone() != ("a stale copy",)
+    got = _rows(team_url, "SELECT text FROM note WHERE id = :id", id=note_id)
+    assert len(got) == 1 and got != [("a stale copy",)]
 
 
 def test_an_invalid_file_is_skipped_and_named_while_the_rest_loads(
-        store: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    db = str(tmp_path / "team.db")
+        store: Path, team_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    db = team_url
     assert main(["team", "load", str(store), "--db", db]) == 0
     capsys.readouterr()
     first, second = sorted(store.iterdir())[:2]
@@ -222,21 +241,20 @@ def test_an_invalid_file_is_skipped_and_named_while_the_rest_loads(
     out, err = capsys.readouterr()
     assert err.splitlines() == [f"fieldcoach: skipped {bad}: field call.kind: Input should be 'coaching' or 'selling'"]
     assert out.splitlines() == [out.strip()] and "1 loaded" in out and "1 invalid, skipped" in out
-    con = sqlite3.connect(db)
     # the version loaded before stays
-    assert con.execute("SELECT text FROM note WHERE id = ?", (bad_note["id"],)).fetchone() == (bad_note["text"],)
-    assert con.execute("SELECT count(*) FROM call WHERE account = 'never loaded'").fetchone() == (0,)
+    assert _rows(db, "SELECT text FROM note WHERE id = :id", id=bad_note["id"]) == [(bad_note["text"],)]
+    assert _rows(db, """SELECT count(*) FROM "call" WHERE account = 'never loaded'""") == [(0,)]
     good_id = json.loads(good.read_text("utf-8"))["notes"][0]["id"]
-    assert con.execute("SELECT text FROM note WHERE id = ?", (good_id,)).fetchone() == ("loaded",)
+    assert _rows(db, "SELECT text FROM note WHERE id = :id", id=good_id) == [("loaded",)]
     # not remembered: read again next time, and loaded once it is mended
     _rewrite(bad, lambda d: d["call"].update(kind="coaching"))
     assert main(["team", "load", str(store), "--db", db]) == 0
     assert "1 loaded" in capsys.readouterr().out
-    assert con.execute("SELECT count(*) FROM call WHERE account = 'never loaded'").fetchone() == (1,)
+    assert _rows(db, """SELECT count(*) FROM "call" WHERE account = 'never loaded'""") == [(1,)]
 
 
-def test_tombstones_and_retractions_apply(store: Path, tmp_path: Path) -> None:
-    engine = open_team_db(_url(tmp_path))
+def test_tombstones_and_retractions_apply(store: Path, team_url: str) -> None:
+    engine = open_team_db(team_url)
     load(engine, [store])
     folder = sorted(store.iterdir())[2]
     done = next(p for p in sorted((folder / "calls").glob("*.json"))
@@ -253,9 +271,8 @@ def test_tombstones_and_retractions_apply(store: Path, tmp_path: Path) -> None:
     with engine.connect() as con:
         after = team_figures(con, period("quarter", NOW), NOW)
     assert after.team.sessions == before.team.sessions - 1
-    con = sqlite3.connect(tmp_path / "team.db")
-    assert con.execute("SELECT text, deleted_at IS NOT NULL FROM note WHERE id = ?",
-                       (note["id"],)).fetchone() == ("", 1)
+    assert _rows(team_url, "SELECT text, deleted_at IS NOT NULL FROM note WHERE id = :id",
+                 id=note["id"]) == [("", True)]
 
 
 def _one_line_error(capsys: pytest.CaptureFixture[str], argv: list[str], expected: str) -> str:
@@ -274,8 +291,8 @@ def test_command_line_errors_are_one_line(store: Path, tmp_path: Path,
     _one_line_error(capsys, ["team", "load", str(tmp_path / "nowhere"), "--db", str(db)], "no such file")
     (tmp_path / "junk.db").write_bytes(b"not a database at all" * 10)
     _one_line_error(capsys, ["team", "report", "--db", str(tmp_path / "junk.db")], "file is not a database")
-    err = _one_line_error(capsys, ["team", "report", "--db", "postgresql+psycopg://u:secret@h/db"],
-                          "only SQLite")
+    err = _one_line_error(capsys, ["team", "report", "--db", "mysql://u:secret@h/db"],
+                          "the team database is SQLite (a file) or PostgreSQL")
     assert "secret" not in err
     assert main(["team", "load", str(store), "--db", str(db)]) == 0
     capsys.readouterr()
@@ -288,10 +305,10 @@ def test_command_line_errors_are_one_line(store: Path, tmp_path: Path,
     _one_line_error(capsys, ["team", "report", "--db", str(db), "--now", "yesterday"], "--now takes")
 
 
-def test_report_formats_print_the_same_figures(store: Path, tmp_path: Path,
+def test_report_formats_print_the_same_figures(store: Path, team_url: str,
                                                capsys: pytest.CaptureFixture[str],
                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("FIELDCOACH_TEAM_DB", str(tmp_path / "team.db"))
+    monkeypatch.setenv("FIELDCOACH_TEAM_DB", team_url)
     assert main(["team", "load", str(store)]) == 0
     capsys.readouterr()
     now = ["--period", "quarter", "--now", NOW.isoformat()]
@@ -301,7 +318,7 @@ def test_report_formats_print_the_same_figures(store: Path, tmp_path: Path,
     rows = [line.split(",") for line in capsys.readouterr().out.splitlines()]
     assert main(["team", "report", "--json", *now]) == 0
     data = json.loads(capsys.readouterr().out)
-    with open_team_db(_url(tmp_path)).connect() as con:
+    with open_team_db(team_url).connect() as con:
         want = team_figures(con, period("quarter", NOW), NOW)
     assert data["team"]["sessions"] == want.team.sessions
     assert [m["name"] for m in data["managers"]] == [m.name for m in want.managers]
@@ -331,15 +348,15 @@ def test_a_bundle_loads_as_its_store_folder_does(store: Path, tmp_path: Path) ->
     assert figures[0] == figures[1] and figures[0].team.sessions > 0
 
 
-def test_stored_names_reach_the_report_harmless(store: Path, tmp_path: Path,
+def test_stored_names_reach_the_report_harmless(store: Path, team_url: str,
                                                capsys: pytest.CaptureFixture[str]) -> None:
     hostile = "Ann \x1b]0;title\x07\x1b[31mRed[/b]\u202e"
     folder = sorted(store.iterdir())[0]
     _rewrite(folder / "manifest.json", lambda d: d.update(manager_name=hostile))
-    db = str(tmp_path / "team.db")
+    db = team_url
     assert main(["team", "load", str(store), "--db", db]) == 0
-    with sqlite3.connect(db) as con:  # stored as given
-        assert con.execute("SELECT name FROM manager WHERE id = ?", (folder.name,)).fetchone() == (hostile,)
+    # stored as given
+    assert _rows(db, "SELECT name FROM manager WHERE id = :id", id=folder.name) == [(hostile,)]
     capsys.readouterr()
     for fmt in ([], ["--csv"], ["--json"]):
         assert main(["team", "report", "--db", db, *fmt]) == 0
@@ -351,22 +368,17 @@ def test_stored_names_reach_the_report_harmless(store: Path, tmp_path: Path,
             assert "Ann ␛]0;title" in out
 
 
-def test_a_version_1_team_database_migrates_and_keeps_its_rows(store: Path, tmp_path: Path) -> None:
-    db = tmp_path / "team.db"
-    open_team_db(_url(tmp_path)).dispose()
-    with sqlite3.connect(db) as con:  # back to version 1 as it was shipped
-        con.execute("DROP TABLE audit_log")
-        for table, col in (("manager", "budget_minutes_week"), ("manager", "late_minutes"),
-                           ("call", "rep_acknowledged_at"), ("call", "rep_comment")):
-            con.execute(f'ALTER TABLE "{table}" DROP COLUMN {col}')
-        con.execute("UPDATE schema_version SET version = 1")
-        con.execute("INSERT INTO manager (id, name) VALUES ('m', 'Kept')")
-    con.close()
-    open_team_db(_url(tmp_path)).dispose()
-    with sqlite3.connect(db) as con:
-        assert con.execute("SELECT version FROM schema_version").fetchone() == (2,)
-        assert con.execute("SELECT name, budget_minutes_week FROM manager").fetchall() == [("Kept", None)]
-        cols = {r[1] for r in con.execute('PRAGMA table_info("call")')}
-        assert {"rep_acknowledged_at", "rep_comment"} <= cols
-        assert con.execute("SELECT count(*) FROM audit_log").fetchone() == (0,)
-    con.close()
+def test_a_version_1_team_database_migrates_and_keeps_its_rows(team_url: str) -> None:
+    open_team_db(team_url).dispose()
+    for sql in ("DROP TABLE audit_log", "UPDATE schema_version SET version = 1",  # as version 1 was shipped
+                *(f'ALTER TABLE "{table}" DROP COLUMN {col}' for table, col in (
+                    ("manager", "budget_minutes_week"), ("manager", "late_minutes"),
+                    ("call", "rep_acknowledged_at"), ("call", "rep_comment"))),
+                "INSERT INTO manager (id, name) VALUES ('m', 'Kept')"):
+        _rows(team_url, sql)
+    assert "rep_comment" not in _columns(team_url, "call")
+    open_team_db(team_url).dispose()
+    assert _rows(team_url, "SELECT version FROM schema_version") == [(2,)]
+    assert _rows(team_url, "SELECT name, budget_minutes_week FROM manager") == [("Kept", None)]
+    assert {"rep_acknowledged_at", "rep_comment"} <= _columns(team_url, "call")
+    assert _rows(team_url, "SELECT count(*) FROM audit_log") == [(0,)]

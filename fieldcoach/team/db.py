@@ -1,34 +1,39 @@
 """Opening the team database: where it is (--db, FIELDCOACH_TEAM_DB, else team.db in the
-user data folder; a plain path means SQLite), creating it on first use, and refusing
-one written by a newer fieldcoach. Errors a user can cause are UserError: one line."""
+user data folder; a plain path means SQLite, postgresql://... or postgresql+psycopg://...
+a PostgreSQL database through psycopg 3), creating or migrating its schema on first use,
+and refusing one written by a newer fieldcoach. Errors a user can cause are UserError:
+one line, never the password."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, insert, inspect, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Connection, Engine, Integer, create_engine, event, insert, inspect, select, text
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
+from sqlalchemy.types import TypeEngine
 
 from ..errors import UserError
 from ..paths import APP_NAME
 from . import schema
 
 ENV_TEAM_DB = "FIELDCOACH_TEAM_DB"
+_SCHEMA_LOCK = 0x666965_6C64  # any fixed number: the advisory lock that orders schema changes
 
 
-def _add_columns(con: Connection, table: str, cols: list[tuple[str, str]]) -> None:
+def _add_columns(con: Connection, table: str, cols: list[tuple[str, TypeEngine[Any]]]) -> None:
     q = con.dialect.identifier_preparer.quote
     for name, kind in cols:
-        con.execute(text(f"ALTER TABLE {q(table)} ADD COLUMN {q(name)} {kind}"))
+        con.execute(text(f"ALTER TABLE {q(table)} ADD COLUMN {q(name)} {kind.compile(dialect=con.dialect)}"))
 
 
 def _to_2(con: Connection) -> None:
     """The manager's budget and late threshold, the rep's words on a call, the audit log."""
-    _add_columns(con, "manager", [("budget_minutes_week", "INTEGER"), ("late_minutes", "INTEGER")])
-    _add_columns(con, "call", [(c, "TEXT") for c in schema.REP_VOICE
+    _add_columns(con, "manager", [("budget_minutes_week", Integer()), ("late_minutes", Integer())])
+    _add_columns(con, "call", [(c, schema.TEXT) for c in schema.REP_VOICE
                                if c not in {col["name"] for col in inspect(con).get_columns("call")}])
     schema.audit_log.create(con)
 
@@ -60,45 +65,75 @@ def _sqlite_pragmas(dbapi_con: object, _record: object) -> None:
     cur.close()
 
 
-def open_team_db(url: str, *, create: bool = True) -> Engine:
-    """The engine of the team database at url, its schema created or migrated; without
-    create, a SQLite file that does not exist yet is refused (a report reads, it does not
-    make an empty database)."""
+def _engine_url(url: str) -> URL:
+    """The parsed URL: SQLite, or PostgreSQL through psycopg 3 whatever driver it names."""
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
         raise UserError(f"not a database URL: {url}") from exc
-    if parsed.get_backend_name() != "sqlite":
-        raise UserError(f"{parsed.render_as_string(hide_password=True)}: only SQLite team databases "
-                        "are supported so far")
-    if parsed.database and not create and not Path(parsed.database).exists():
+    backend = parsed.get_backend_name()
+    if backend == "postgresql":
+        return parsed.set(drivername="postgresql+psycopg")
+    if backend != "sqlite":
+        raise UserError(f"{parsed.render_as_string(hide_password=True)}: the team database is SQLite "
+                        "(a file) or PostgreSQL (postgresql://...)")
+    return parsed
+
+
+def _failure(exc: DBAPIError) -> str:
+    """libpq's or SQLite's reason, one line, without its "connection to server at ..." preamble
+    (the URL, without its password, is said once already)."""
+    first = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else str(exc)
+    if first.startswith(("connection failed: ", "connection to server")):
+        first = first.rsplit(" failed: ", 1)[-1]
+    return " ".join(first.removeprefix("FATAL:").split())
+
+
+def open_team_db(url: str, *, create: bool = True) -> Engine:
+    """The engine of the team database at url, its schema created or migrated; without
+    create, a database that does not hold one yet is refused (a report reads, it does not
+    make an empty database)."""
+    parsed = _engine_url(url)
+    shown = parsed.render_as_string(hide_password=True)
+    sqlite = parsed.get_backend_name() == "sqlite"
+    if sqlite and parsed.database and not create and not Path(parsed.database).exists():
         raise UserError(f"no team database at {parsed.database}: run `fieldcoach team load STORE` first")
-    if parsed.database:
+    if sqlite and parsed.database:
         folder = Path(parsed.database).parent
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise UserError(f"cannot create {folder}: {exc.strerror or exc}") from exc
-    engine = create_engine(parsed)
-    event.listen(engine, "connect", _sqlite_pragmas)
+    if sqlite:
+        engine = create_engine(parsed)
+        event.listen(engine, "connect", _sqlite_pragmas)
+    else:
+        # an unreachable host fails in seconds, not after the system's TCP timeout
+        args = {} if "connect_timeout" in parsed.query else {"connect_timeout": 10}
+        engine = create_engine(parsed, connect_args=args)
     try:
         with engine.begin() as con:
-            _create_or_migrate(con, parsed.render_as_string(hide_password=True))
+            _create_or_migrate(con, shown, create)
     except DBAPIError as exc:
         engine.dispose()
-        raise UserError(f"cannot open the team database {parsed.render_as_string(hide_password=True)}: "
-                        f"{str(exc.orig).splitlines()[0]}") from exc
+        raise UserError(f"cannot open the team database {shown}: {_failure(exc)}") from exc
     except UserError:
         engine.dispose()
         raise
     return engine
 
 
-def _create_or_migrate(con: Connection, shown: str) -> None:
+def _create_or_migrate(con: Connection, shown: str, create: bool) -> None:
+    if con.dialect.name == "postgresql":
+        # two first loads at once: the second waits, then finds the schema made (SQLite's
+        # write lock does the same there); released at the end of the transaction
+        con.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SCHEMA_LOCK})
     if not inspect(con).has_table("schema_version"):
         names = inspect(con).get_table_names()
         if names:
             raise UserError(f"{shown} is not a fieldcoach team database (it has other tables)")
+        if not create:
+            raise UserError(f"no team database at {shown}: run `fieldcoach team load STORE` first")
         schema.metadata.create_all(con)
         con.execute(insert(schema.schema_version).values(version=schema.VERSION))
         return

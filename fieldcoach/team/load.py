@@ -6,9 +6,15 @@ The database applies the merge rule, with no read of the rows first:
     INSERT ... ON CONFLICT (key) DO UPDATE SET ... WHERE excluded.updated_at > current
 
 so a newer version wins and an older or equal one changes nothing; tombstones are
-records with deleted_at and merge the same way. Unlike `fieldcoach import`, a load is not
-all-or-nothing: a document that fails validation is skipped and named, the version
-loaded before stays, and the file is read again on the next load.
+records with deleted_at and merge the same way. SQLite takes each batch as one
+executemany. PostgreSQL takes it by COPY into a temporary staging table per record
+table, then one INSERT ... SELECT per table that keeps, of the rows for one key, the
+newest (the first of equal stamps: what applying them one after another gives), as ON
+CONFLICT may not meet a key twice in one statement.
+
+Unlike `fieldcoach import`, a load is not all-or-nothing: a document that fails
+validation is skipped and named, the version loaded before stays, and the file is read
+again on the next load.
 """
 
 from __future__ import annotations
@@ -16,13 +22,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import Connection, Engine, Table, and_, func, select, update
+from sqlalchemy import Connection, Engine, Table, and_, func, select, text, update
 from sqlalchemy.dialects import sqlite
 
 from ..sync.ingest import TABLE_ORDER, FileState, IngestStats, Owner, Row, ingest
 from . import schema
+
+if TYPE_CHECKING:
+    import psycopg
 
 
 def _insert(con: Connection, table: Table) -> Any:
@@ -30,6 +39,10 @@ def _insert(con: Connection, table: Table) -> Any:
     name = con.dialect.name
     if name == "sqlite":
         return sqlite.insert(table)
+    if name == "postgresql":
+        from sqlalchemy.dialects import postgresql  # only a load into PostgreSQL pays for it
+
+        return postgresql.insert(table)
     raise NotImplementedError(name)
 
 
@@ -47,8 +60,9 @@ class TeamSink:
 
     def __init__(self, con: Connection) -> None:
         self.con = con
-        self._sql = {t: _upsert(con, schema.RECORDS[t]) for t in TABLE_ORDER}
         self._names = {t: list(schema.SENT[t]) for t in TABLE_ORDER}
+        self._sql = ({t: _upsert(con, schema.RECORDS[t]) for t in TABLE_ORDER}
+                     if con.dialect.name == "sqlite" else {})
         f = schema.ingest_file
         stmt = _insert(con, f)
         self._remember = stmt.on_conflict_do_update(
@@ -71,6 +85,50 @@ class TeamSink:
     def remember(self, states: list[FileState]) -> None:
         if states:
             self.con.execute(self._remember, [s._asdict() for s in states])
+
+
+class PgTeamSink(TeamSink):
+    """The same sink on PostgreSQL: each batch goes by COPY into a staging table (created
+    on first use, dropped at commit), then merges in one statement per table."""
+
+    def __init__(self, con: Connection) -> None:
+        super().__init__(con)
+        self._staged: dict[str, tuple[str, str]] = {}  # table -> (COPY, merge)
+
+    def _stage(self, table: str) -> tuple[str, str]:
+        if table in self._staged:
+            return self._staged[table]
+        q = self.con.dialect.identifier_preparer.quote
+        t = schema.RECORDS[table]
+        names = self._names[table]
+        cols = ", ".join(q(c) for c in names)
+        key = ", ".join(q(c.name) for c in t.primary_key.columns)
+        stage = q(f"stage_{table}")
+        # seq: the order the rows came in, which decides between equal stamps
+        self.con.execute(text(f"CREATE TEMP TABLE {stage} ON COMMIT DROP AS "
+                              f"SELECT 0::bigint AS seq, {cols} FROM {q(table)} WITH NO DATA"))
+        keys = {c.name for c in t.primary_key.columns}
+        sets = ", ".join(f"{q(c)} = excluded.{q(c)}" for c in names if c not in keys)
+        merge = (f"INSERT INTO {q(table)} AS t ({cols}) "
+                 f"SELECT DISTINCT ON ({key}) {cols} FROM {stage} ORDER BY {key}, updated_at DESC, seq "
+                 f"ON CONFLICT ({key}) DO UPDATE SET {sets} WHERE excluded.updated_at > t.updated_at")
+        self._staged[table] = (f"COPY {stage} (seq, {cols}) FROM STDIN", merge)
+        return self._staged[table]
+
+    def put(self, table: str, rows: list[Row]) -> None:
+        copy, merge = self._stage(table)
+        q = self.con.dialect.identifier_preparer.quote
+        self.con.execute(text(f"TRUNCATE {q(f'stage_{table}')}"))
+        # the psycopg connection under SQLAlchemy's, in the same transaction
+        raw = cast("psycopg.Connection[Any]", self.con.connection.dbapi_connection)
+        with raw.cursor() as cur, cur.copy(copy) as out:
+            for seq, row in enumerate(rows):
+                out.write_row((seq, *row))
+        self.con.execute(text(merge))
+
+
+def team_sink(con: Connection) -> TeamSink:
+    return PgTeamSink(con) if con.dialect.name == "postgresql" else TeamSink(con)
 
 
 @dataclass
@@ -99,6 +157,8 @@ def _apply_retractions(con: Connection, stats: IngestStats) -> int:
     if not stats.retractions:
         return 0
     n = schema.note
+    # the larger of two values: max() of two arguments in SQLite, greatest() in PostgreSQL
+    greatest = func.greatest if con.dialect.name == "postgresql" else func.max
     rows = [{"id": nid, "call_id": cid, "created_at": at, "updated_at": at, "deleted_at": at,
              "taken_at": at, "text": "", "shared": 1} for nid, (cid, at) in sorted(stats.retractions.items())]
     con.execute(_insert(con, n).on_conflict_do_nothing(index_elements=["id"]), rows)
@@ -106,7 +166,7 @@ def _apply_retractions(con: Connection, stats: IngestStats) -> int:
     for r in rows:
         res = con.execute(update(n).where(and_(n.c.id == r["id"]))
                           .values(text="", deleted_at=r["deleted_at"],
-                                  updated_at=func.max(n.c.updated_at, r["deleted_at"])))
+                                  updated_at=greatest(n.c.updated_at, r["deleted_at"])))
         done += res.rowcount
     return done
 
@@ -124,7 +184,7 @@ def load(engine: Engine, paths: list[str | Path],
             progress(1)
 
     with engine.begin() as con:
-        sink = TeamSink(con)
+        sink = team_sink(con)
         stats = ingest(sink, paths, on_owner=owner, on_invalid=lambda e: result.invalid.append(str(e)),
                        owned=schema.OWNED)
         if managers:

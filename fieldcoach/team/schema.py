@@ -15,7 +15,12 @@ VERSION = 2
 
 metadata = MetaData()
 
-INTEGER_COLUMNS = {"position", "offset_seconds", "advance_min", "advance_stretch", "score", "shared"}
+# Text compares byte by byte as in SQLite, whatever the server's locale: stamps and ids
+# compare as text, and a folder's files are read by a path range ("a/b/" up to "a/b0").
+TEXT = Text().with_variant(Text(collation="C"), "postgresql")
+
+# (a call's advance_min and advance_stretch are words, not numbers: text, as PostgreSQL insists)
+INTEGER_COLUMNS = {"position", "offset_seconds", "score", "shared"}
 # The ingestion engine appends the document's manager to these tables' rows (load.py).
 OWNED = ("skill",)
 
@@ -29,14 +34,14 @@ def _record_table(name: str, *indexes: tuple[str, ...]) -> Table:
     key = ("manager_id", "id") if name in OWNED else ("id",)
     return Table(
         name, metadata,
-        *(Column(c, Integer if c in INTEGER_COLUMNS else Text, primary_key=c in key,
+        *(Column(c, Integer if c in INTEGER_COLUMNS else TEXT, primary_key=c in key,
                  nullable=c not in key and c not in ("created_at", "updated_at")) for c in cols),
         *(Index(f"ix_{name}_{'_'.join(ix)}", *ix) for ix in indexes))
 
 
 schema_version = Table("schema_version", metadata, Column("version", Integer, primary_key=True))
 # budget and late threshold: the manager's own settings, from the store's manifest (version 2)
-manager = Table("manager", metadata, Column("id", Text, primary_key=True), Column("name", Text),
+manager = Table("manager", metadata, Column("id", TEXT, primary_key=True), Column("name", TEXT),
                 Column("budget_minutes_week", Integer), Column("late_minutes", Integer))
 skill = _record_table("skill")
 rep = _record_table("rep", ("manager_id",))
@@ -51,19 +56,19 @@ rating = _record_table("rating", ("call_id",))
 next_step = _record_table("next_step", ("done_at", "due_at"), ("rep_id",))
 ingest_file = Table(
     "ingest_file", metadata,
-    Column("folder", Text, primary_key=True), Column("path", Text, primary_key=True),
+    Column("folder", TEXT, primary_key=True), Column("path", TEXT, primary_key=True),
     Column("size", BigInteger, nullable=False), Column("mtime_ns", BigInteger, nullable=False),
-    Column("sha256", Text, nullable=False), Column("read_ns", BigInteger, nullable=False))
+    Column("sha256", TEXT, nullable=False), Column("read_ns", BigInteger, nullable=False))
 
 # Who saw what (PRODUCT.md section 9): one row per load, report, export or view; rows are
 # only ever added, and removed only when older than the policy's retention (version 2).
 audit_log = Table(
     "audit_log", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("at", Text, nullable=False),       # stored stamp, UTC
-    Column("who", Text, nullable=False),      # the operating-system user, and host
-    Column("action", Text, nullable=False),   # load, report, export, view, access
-    Column("scope", Text, nullable=False),    # JSON: period, managers, rep detail, paths...
+    Column("at", TEXT, nullable=False),       # stored stamp, UTC
+    Column("who", TEXT, nullable=False),      # the operating-system user, and host
+    Column("action", TEXT, nullable=False),   # load, report, export, view, access
+    Column("scope", TEXT, nullable=False),    # JSON: period, managers, rep detail, paths...
     Index("ix_audit_log_at", "at"))
 
 RECORDS = {t.name: t for t in (skill, rep, goal, expectation, call, note, debrief_answer, rating, next_step)}
