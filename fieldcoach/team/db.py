@@ -14,7 +14,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from ..errors import UserError
 from ..paths import APP_NAME
-from . import schema
+from . import audit, schema  # noqa: F401  (audit: the append-only trigger comes with its table)
 
 ENV_TEAM_DB = "FIELDCOACH_TEAM_DB"
 
