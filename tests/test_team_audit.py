@@ -10,6 +10,7 @@ import json
 import shutil
 import socket
 import sqlite3
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -171,12 +172,17 @@ def test_each_load_purges_only_the_rows_older_than_the_retention(
 def test_privacy_log_prints_an_aligned_table_in_local_time(store: Path, db: Path, tmp_path: Path,
                                                            monkeypatch: pytest.MonkeyPatch,
                                                            capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setenv("TZ", "Europe/Berlin")
     hostile = Path(shutil.copytree(store, tmp_path / "st\x1b]0;owned\x07ore"))
     _loaded(hostile, db)
     assert main(["team", "report", "--db", str(db), "--now", NOW.isoformat(), "--csv"]) == 0
     capsys.readouterr()
-    assert main(["privacy", "log", "--db", str(db)]) == 0
+    monkeypatch.setenv("TZ", "Asia/Tokyo")  # no summer time: +09:00 whatever the day
+    time.tzset()
+    try:
+        assert main(["privacy", "log", "--db", str(db)]) == 0
+    finally:
+        monkeypatch.undo()
+        time.tzset()
     out = capsys.readouterr().out
     lines = out.splitlines()
     assert lines[0].split() == ["when", "who", "action", "scope"]
@@ -184,7 +190,7 @@ def test_privacy_log_prints_an_aligned_table_in_local_time(store: Path, db: Path
     assert len({line.index(" load ") if " load " in line else line.index(" export ") for line in lines[1:]}) == 1
     assert "\x1b" not in out and "\x07" not in out and "owned" in out
     stamp = datetime.fromisoformat(_log(db)[0]["at"])
-    assert lines[1].startswith(stamp.astimezone().strftime("%Y-%m-%d %H:%M"))  # Berlin, not UTC
+    assert lines[1].startswith(f"{stamp + timedelta(hours=9):%Y-%m-%d %H:%M}  ")  # Tokyo, not UTC
     assert "format csv" in lines[2] and "figures minutes, sessions" in lines[2]
 
 
