@@ -223,13 +223,20 @@ def _cell(value: Any) -> str:
     return visible(str(value))
 
 
+# a list's items are titled in the singular: "## calls (3)", then "### call 1"
+_ITEM = {"goals": "goal", "expectations": "expectation", "calls": "call", "notes": "note",
+         "debrief answers": "debrief answer", "ratings": "rating", "next steps": "next step",
+         "skills": "skill", "reps": "rep", "audit log": "log entry", "prep answers": "prep answer"}
+
+
 def _section(lines: list[str], title: str, value: Any, depth: int) -> None:
     hashes = "#" * min(depth, 6)
     if isinstance(value, dict):
         lines += [f"{hashes} {title}", ""]
         for k, v in value.items():
             if isinstance(v, list) and v and all(isinstance(x, dict) for x in v):
-                lines.append("")
+                if lines[-1] != "":
+                    lines.append("")
                 _section(lines, k.replace("_", " "), v, depth + 1)
             else:
                 lines.append(f"- {k}: {_cell(v)}")
@@ -238,7 +245,7 @@ def _section(lines: list[str], title: str, value: Any, depth: int) -> None:
         lines += [f"{hashes} {title} ({len(value)})", ""]
         for i, item in enumerate(value, 1):
             if isinstance(item, dict):
-                _section(lines, f"{title} {i}", item, depth + 1)
+                _section(lines, f"{_ITEM.get(title, title)} {i}", item, depth + 1)
             else:
                 lines.append(f"- {_cell(item)}")
         lines.append("")
@@ -256,9 +263,8 @@ def as_markdown(doc: dict[str, Any]) -> str:
         if key in ("format", "source", "database", "made_at", "subject"):
             continue
         _section(lines, key.replace("_", " "), value, 2)
-    while lines and lines[-1] == "":
-        lines.pop()
-    return "\n".join(lines) + "\n"
+    kept = [line for i, line in enumerate(lines) if line or (i and lines[i - 1])]  # one blank line at most
+    return "\n".join(kept).rstrip("\n") + "\n"
 
 
 def write(engine: Engine, person: str, out: Path, now: datetime | None = None) -> list[Path]:
