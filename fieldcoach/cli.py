@@ -119,9 +119,11 @@ def _privacy_team_parsers(sub: argparse._SubParsersAction[Any], team_db: str) ->
         acc.add_argument("person", metavar="PERSON", help="a rep's or manager's name or id")
         acc.add_argument("--out", metavar="DIR", required=True, help="folder to write the files into")
     acc.add_argument("--team", action="store_true",
-                     help="from the team database (names may repeat across managers: give an id)")
+                     help="from the team database, --db then naming it (names may repeat across "
+                          "managers: give an id)")
     for sp in (log, pol, acc):
-        sp.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help=team_db)
+        if "--db" not in sp._option_string_actions:  # access may have the manager's --db already
+            sp.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help=team_db)
 
 
 def _cmd_privacy_team(args: argparse.Namespace) -> int | None:
