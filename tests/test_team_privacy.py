@@ -213,3 +213,21 @@ def test_access_errors_are_one_line_and_write_nothing(db: Path, tmp_path: Path,
     assert says in err and err.count("\n") == 1
     assert not out.exists()
     assert _query(db, "SELECT count(*) FROM audit_log") == [(0,)]
+
+
+def test_the_team_actions_join_a_privacy_group_the_managers_side_made_first() -> None:
+    import argparse
+
+    from fieldcoach.cli import _privacy_team_parsers
+
+    p = argparse.ArgumentParser()
+    sub = p.add_subparsers(dest="command")
+    actions = sub.add_parser("privacy").add_subparsers(dest="privacy_command", required=True)
+    acc = actions.add_parser("access")
+    acc.add_argument("person")
+    acc.add_argument("--out", required=True)
+    acc.add_argument("--db", metavar="PATH")
+    _privacy_team_parsers(sub, "team database")
+    args = p.parse_args(["privacy", "access", "Sam", "--out", "o", "--team", "--db", "t.db"])
+    assert (args.person, args.out, args.team, args.db) == ("Sam", "o", True, "t.db")
+    assert p.parse_args(["privacy", "log", "--json"]).privacy_command == "log"
