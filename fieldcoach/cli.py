@@ -7,7 +7,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from . import __version__
 from .errors import UserError
@@ -82,7 +82,70 @@ def _parser() -> argparse.ArgumentParser:
     fmt.add_argument("--json", dest="format", action="store_const", const="json", help="JSON for other tools")
     for sp in (team, tl, tr):
         sp.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help=team_db)
+    _privacy_team_parsers(sub, team_db)
     return p
+
+
+# --- privacy: the team database's side (log, policy, access --team) ---------------------------
+# The privacy group is shared with the manager's side (purge, forget, access): each side
+# makes the group, and the access action, only if the other has not made them yet.
+
+def _subparsers_of(parser: argparse.ArgumentParser) -> argparse._SubParsersAction[Any]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return action
+    return parser.add_subparsers(dest="privacy_command", metavar="ACTION", required=True)
+
+
+def _privacy_team_parsers(sub: argparse._SubParsersAction[Any], team_db: str) -> None:
+    about = "data protection: who saw what, the works agreement, subject access"
+    privacy = sub.choices.get("privacy") or sub.add_parser("privacy", help=about, description=about)
+    actions = _subparsers_of(privacy)
+    log = actions.add_parser("log", help="who loaded, reported, exported or viewed the team database",
+                             description="the team database's audit log: who, when, what")
+    log.add_argument("--since", metavar="DATE", help="entries from DATE on (2026-11-01, local time)")
+    log.add_argument("--json", action="store_true", help="JSON for other tools")
+    pol = actions.add_parser("policy", help="print the works agreement of the team view (Markdown)",
+                             description="print the works agreement of the team view as a page "
+                                         "(Markdown) to attach to the agreement")
+    pol.add_argument("--policy", metavar="FILE", help="policy file (default: FIELDCOACH_TEAM_POLICY, "
+                                                      "else team-policy.toml in the user config folder)")
+    pol.add_argument("--init", action="store_true", help="write a commented default policy file "
+                                                         "(never over an existing one)")
+    acc = actions.choices.get("access")
+    if acc is None:
+        about = "everything held about one person, as JSON and Markdown"
+        acc = actions.add_parser("access", help=about, description=about)
+        acc.add_argument("person", metavar="PERSON", help="a rep's or manager's name or id")
+        acc.add_argument("--out", metavar="DIR", required=True, help="folder to write the files into")
+    acc.add_argument("--team", action="store_true",
+                     help="from the team database, --db then naming it (names may repeat across "
+                          "managers: give an id)")
+    for sp in (log, pol, acc):
+        if "--db" not in sp._option_string_actions:  # access may have the manager's --db already
+            sp.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help=team_db)
+
+
+def _cmd_privacy_team(args: argparse.Namespace) -> int | None:
+    """The team database's privacy actions; None for the actions of the manager's side."""
+    from .team import privacy_commands
+
+    if args.privacy_command == "log":
+        return privacy_commands.log(args.db, args.since, args.json)
+    if args.privacy_command == "policy":
+        return privacy_commands.policy(args.policy, args.db, args.init)
+    if args.privacy_command == "access" and args.team:
+        return privacy_commands.access(args.db, args.person, args.out)
+    return None
+
+
+def _cmd_privacy(args: argparse.Namespace) -> int:
+    done = _cmd_privacy_team(args)
+    if done is None:
+        raise UserError("privacy access: add --team to read the team database")
+    return done
+
+# --- end of privacy: the team database's side -------------------------------------------------
 
 
 def _store(args: argparse.Namespace) -> Store:
@@ -189,11 +252,12 @@ def _cmd_app(args: argparse.Namespace) -> int:
 # what each command was doing, for a database error that reaches the top
 WORK = {"demo": ("the demo data", False), "note": ("the note", False),
         "export": ("the calls to export", True), "import": ("the import", False),
-        "team": ("the team database", False),
+        "team": ("the team database", False), "privacy": ("the team database", True),
         None: ("fieldcoach's data", True)}
 
 COMMANDS = {"demo": _cmd_demo, "note": _cmd_note, "export": _cmd_sync, "import": _cmd_sync,
-            "schema": _cmd_sync, "team": _cmd_team, None: _cmd_app}
+            "schema": _cmd_sync, "team": _cmd_team, "privacy": _cmd_privacy,
+            None: _cmd_app}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -12,6 +12,7 @@ def _isolated_env(monkeypatch, tmp_path):
     monkeypatch.setenv("TZ", "UTC")
     monkeypatch.setenv("FIELDCOACH_DB", str(tmp_path / "default" / "fieldcoach.db"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))  # the team policy file
 
 
 @pytest.fixture

@@ -18,8 +18,11 @@ def _db_error(exc: DBAPIError) -> UserError:
 
 
 def load(db: str | None, paths: list[str]) -> int:
+    from .audit import record_load
     from .load import load as load_paths
+    from .policy import load_policy
 
+    policy = load_policy()  # a mistyped works agreement refuses the load before it starts
     engine = open_team_db(resolve_url(db))
     tty = sys.stderr.isatty()
     seen = [0]
@@ -31,6 +34,7 @@ def load(db: str | None, paths: list[str]) -> int:
 
     try:
         result = load_paths(engine, list(paths), progress if tty else None)
+        record_load(engine, paths, result, policy)
     except ImportRefused as exc:
         raise UserError(f"team load refused, nothing changed: {exc}") from exc
     except DBAPIError as exc:
@@ -47,13 +51,18 @@ def load(db: str | None, paths: list[str]) -> int:
 
 def report(db: str | None, kind: str, fmt: str, back: int = 0, now: datetime | None = None) -> int:
     from . import report as out
+    from .audit import record_report
+    from .policy import load_policy
     from .rollup import period, team_figures
 
+    policy = load_policy()
     engine = open_team_db(resolve_url(db), create=False)
     now = now or datetime.now(UTC)
     try:
         with engine.connect() as con:
             figures = team_figures(con, period(kind, now, back), now)
+        # logged before anything is shown: a report the log cannot hold is not printed
+        record_report(engine, figures.period, fmt, policy, len(figures.managers))
     except DBAPIError as exc:
         raise _db_error(exc) from exc
     finally:

@@ -18,7 +18,7 @@ from sqlalchemy.types import TypeEngine
 
 from ..errors import UserError
 from ..paths import APP_NAME
-from . import schema
+from . import audit, schema  # noqa: F401  (audit: the append-only trigger comes with its table)
 
 ENV_TEAM_DB = "FIELDCOACH_TEAM_DB"
 _SCHEMA_LOCK = 0x666965_6C64  # any fixed number: the advisory lock that orders schema changes
