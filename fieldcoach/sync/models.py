@@ -187,6 +187,12 @@ class Manifest(_Strict):
     manager_name: str
     updated_at: Stamp | None
     calls: Annotated[int, Field(ge=0, description="number of call documents (tombstones included)")]
+    # The manager's own settings, for the Team view's budget and late figures; optional, so
+    # manifests written before they were added still validate.
+    budget_minutes_week: Annotated[int | None, Field(
+        ge=0, description="the manager's coaching budget, minutes per week")] = None
+    late_minutes: Annotated[int | None, Field(
+        ge=0, description="minutes after a call's end from which its debrief counts as late")] = None
 
 
 class Bundle(_Strict):
