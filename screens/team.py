@@ -210,7 +210,8 @@ class TeamScreen(TeamBase):
     BINDINGS = [
         *PERIOD_BINDINGS,
         Binding("s", "sort", "Sort", id="team-sort", tooltip="Sort by the next figure (again: reverse)"),
-        Binding("enter", "open", "Reps", id="team-open",
+        # priority: before the table's own Enter, so the footer shows what Enter does
+        Binding("enter", "open", "Reps", id="team-open", priority=True,
                 tooltip="The selected manager's reps (when the team policy allows rep detail)"),
         Binding("r", "reload", "Reload", id="team-reload", show=False),
     ]
@@ -287,10 +288,10 @@ class TeamScreen(TeamBase):
             return
         table = self.query_one("#managers", FigureTable)
         n = len(self.figures.managers)
-        order = "largest first" if table.descending else "smallest first"
+        order = "▼" if table.descending else "▲"
+        managers = f"{n} manager{'s' if n != 1 else ''}"
         self.query_one("#period", Static).update(_period_line(
-            self.figures.period,
-            f"{n} manager{'s' if n != 1 else ''}  ·  by {table.sort_column.header}, {order}"))
+            self.figures.period, f"{managers}  ·  sort: {table.sort_column.header} {order}"))
 
     def _show_sparks(self) -> None:
         table = self.query_one("#managers", FigureTable)
@@ -344,7 +345,8 @@ class ManagerRepsScreen(TeamBase):
     BINDINGS = [
         *PERIOD_BINDINGS,
         Binding("s", "sort", "Sort", id="team-reps-sort", tooltip="Sort by the next figure (again: reverse)"),
-        Binding("enter", "open", "Sessions", id="team-reps-open", tooltip="The selected rep's sessions"),
+        Binding("enter", "open", "Sessions", id="team-reps-open", priority=True,
+                tooltip="The selected rep's sessions"),
     ]
     PALETTE = (
         *PERIOD_PALETTE,
