@@ -83,7 +83,7 @@ class WorkRunner:
         Failed(what, ...) to this screen. `exclusive` cancels a previous run of the same
         `what` (a newer load supersedes an older one)."""
         target: Any = self
-        store = getattr(self.app, "store", None)  # the Team view's App has none
+        store = getattr(target.app, "store", None)  # the Team view's App has none
         reading = store is not None and fn == store.read  # a read failing says "could not be read"
 
         def job() -> None:

@@ -159,8 +159,7 @@ class FigureTable(DataTable[Text]):
         return next(((k, f) for k, f in self.items if k == key), None)
 
     def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
-        event.stop()
-        self.sort_by(int(str(event.column_key.value)))
+        self.sort_by(int(str(event.column_key.value)))  # bubbles on: the screen shows the order
 
 
 class TeamBase(BaseScreen[None]):
@@ -204,6 +203,12 @@ class TeamBase(BaseScreen[None]):
 def _load_team(data: TeamData, kind: str, back: int, now: datetime) -> tuple[Opened, TeamFigures | None]:
     opened = data.open()
     return opened, data.figures(kind, back, now) if opened.ready else None
+
+
+def _for_period(kind: str, back: int, fn: Any, *args: Any) -> tuple[tuple[str, int], Any]:
+    """fn's result with the period it was read for: a slow read for a period the user has
+    already stepped away from is dropped when it arrives."""
+    return (kind, back), fn(*args)
 
 
 class TeamScreen(TeamBase):
@@ -259,14 +264,17 @@ class TeamScreen(TeamBase):
 
     def load(self) -> None:
         self.loaded_for = (self.team.kind, self.team.back)
-        self.run_blocking("the team figures", _load_team, self.data, self.team.kind, self.team.back,
+        kind, back = self.loaded_for
+        self.run_blocking("the team figures", _for_period, kind, back, _load_team, self.data, kind, back,
                           self.team.now())
 
     def action_reload(self) -> None:
         self.load()
 
     def on_loaded(self, message: Loaded) -> None:
-        opened, figures = message.value
+        read_for, (_opened, figures) = message.value
+        if read_for != self.loaded_for:
+            return
         table = self.query_one("#managers", FigureTable)
         empty = self.query_one("#empty", Static)
         if figures is None:
@@ -376,12 +384,16 @@ class ManagerRepsScreen(TeamBase):
 
     def load(self) -> None:
         self.loaded_for = (self.team.kind, self.team.back)
-        self.run_blocking("the reps' figures", self.data.reps, self.manager_id, self.team.kind,
-                          self.team.back, self.team.now())
+        kind, back = self.loaded_for
+        self.run_blocking("the reps' figures", _for_period, kind, back, self.data.reps, self.manager_id,
+                          kind, back, self.team.now())
 
     def on_loaded(self, message: Loaded) -> None:
-        self.result = message.value
-        self.query_one("#reps", FigureTable).show([(r.rep_id, r) for r in message.value.reps])
+        read_for, result = message.value
+        if read_for != self.loaded_for:
+            return
+        self.result = result
+        self.query_one("#reps", FigureTable).show([(r.rep_id, r) for r in result.reps])
         self._show_period()
 
     def _show_period(self) -> None:
@@ -447,7 +459,7 @@ class RepSessionsScreen(TeamBase):
     def load(self) -> None:
         self.loaded_for = (self.team.kind, self.team.back)
         kind, back, now = self.team.kind, self.team.back, self.team.now()
-        self.run_blocking("the sessions", self._read, kind, back, now)
+        self.run_blocking("the sessions", _for_period, kind, back, self._read, kind, back, now)
 
     def _read(self, kind: str, back: int, now: datetime) -> tuple[Period, tuple[Session, ...]]:
         from fieldcoach.team.rollup import period
@@ -455,7 +467,9 @@ class RepSessionsScreen(TeamBase):
         return period(kind, now, back), self.data.sessions(self.manager_id, self.rep_id, kind, back, now)
 
     def on_loaded(self, message: Loaded) -> None:
-        p, sessions = message.value
+        read_for, (p, sessions) = message.value
+        if read_for != self.loaded_for:
+            return
         table = self.query_one("#sessions", FitTable)
         table.clear()
         tz = self.team.tz

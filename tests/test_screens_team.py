@@ -100,6 +100,16 @@ async def test_sort_cycles_through_the_figures_and_keeps_the_totals_on_top(url: 
         assert "sort: delay ▼" in _period(app)
         await pilot.press("s")  # late debriefs: Mara 1, Noor 0
         assert [r[0] for r in _rows(app)] == ["Team", "Mara Lind", "Noor Haddad"]
+        # a click on a header sorts by that column; names A to Z first
+        table = app.screen.query_one("#managers", DataTable)
+        await pilot.click("#managers", offset=(2, 0))
+        await pilot.pause()
+        assert [r[0] for r in _rows(app)] == ["Team", "Mara Lind", "Noor Haddad"]
+        assert "sort: manager ▲" in _period(app)
+        await pilot.click("#managers", offset=(2, 0))  # again: Z to A
+        await pilot.pause()
+        assert [r[0] for r in _rows(app)] == ["Team", "Noor Haddad", "Mara Lind"]
+        assert table.row_count == 3
 
 
 async def test_enter_says_rep_detail_is_off_by_default(url: str) -> None:

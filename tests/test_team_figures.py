@@ -93,11 +93,10 @@ def test_drill_down_per_rep_and_per_session(seeded: Any) -> None:
         assert rep_sessions(con, N, "ana", p, NOW) == ()  # another manager's rep: nothing
 
 
-def test_every_statement_reads_calls_ratings_and_steps_through_an_index(tmp_path: Path) -> None:
-    store = tmp_path / "store"
-    write_team(store, managers=2, calls=30, now=NOW)
+def test_every_statement_reads_calls_ratings_and_steps_through_an_index(demo_store: Path,
+                                                                       tmp_path: Path) -> None:
     engine = open_team_db(resolve_url(str(tmp_path / "team.db")))
-    load(engine, [store])
+    load(engine, [demo_store])
     seen: list[tuple[str, Any]] = []
     event.listen(engine, "before_cursor_execute",
                  lambda c, cur, st, params, ctx, many: seen.append((st, params)))
