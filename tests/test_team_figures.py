@@ -68,6 +68,11 @@ def test_a_week_compares_with_the_week_before(seeded: Any) -> None:
     assert before.managers[0].sessions == 0 and before.managers[0].gap is None
     # as of the end of 9-15 Nov, Ana's last coaching (3 Nov) is within 14 days, Ben's never
     assert before.managers[0].reps_not_coached == 1
+    later = datetime(2026, 12, 10, 12, tzinfo=UTC)
+    with seeded.connect() as con:  # on 10 Dec Ana's last coaching (17 Nov) is 23 days back
+        assert team_figures(con, period("week", later), later).managers[0].reps_not_coached == 2
+        nov30 = datetime(2026, 11, 30, 12, tzinfo=UTC)  # 13 days after 17 Nov
+        assert team_figures(con, period("week", nov30), nov30).managers[0].reps_not_coached == 1
 
 
 def test_drill_down_per_rep_and_per_session(seeded: Any) -> None:
