@@ -61,7 +61,8 @@ def latest(stamps) -> str | None:
 
 def export(db: str, store: str, sync: bool = True) -> int:
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    manager_id, manager_name = con.execute("SELECT id, name FROM manager LIMIT 1").fetchone()
+    manager_id, manager_name, budget, late = con.execute(
+        "SELECT id, name, budget_minutes, late_minutes FROM manager LIMIT 1").fetchone()
     root = os.path.join(store, manager_id)
     calls_dir = os.path.join(root, "calls")
     os.makedirs(calls_dir, exist_ok=True)
@@ -107,7 +108,8 @@ def export(db: str, store: str, sync: bool = True) -> int:
         "UNION ALL SELECT max(updated_at) FROM next_step WHERE call_id IS NOT NULL)").fetchone()[0]
     write(os.path.join(root, "manifest.json"),
           {"schema": SCHEMA, "type": "manifest", "manager_id": manager_id, "manager_name": manager_name,
-           "calls": n, "updated_at": latest([content, reps["updated_at"]])})
+           "calls": n, "updated_at": latest([content, reps["updated_at"]]),
+           "budget_minutes_week": budget, "late_minutes": late})
     con.close()
     if sync:
         _sync(root)

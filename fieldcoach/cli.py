@@ -63,9 +63,9 @@ def _parser() -> argparse.ArgumentParser:
 
     add("schema", "print the JSON Schema of the export format")
 
-    team = sub.add_parser("team", help="the team database: load the team store, report per manager",
-                          description="the team database: load the team store, report per manager")
-    team_sub = team.add_subparsers(dest="team_command", metavar="ACTION", required=True)
+    team = sub.add_parser("team", help="the Team view; load the team store, report per manager",
+                          description="without an action: open the Team view on the team database")
+    team_sub = team.add_subparsers(dest="team_command", metavar="ACTION")  # none: the Team view
     team_db = ("team database: a URL or a file (default: FIELDCOACH_TEAM_DB, else team.db in the "
                "user data folder)")
     tl = team_sub.add_parser("load", help="load team store folders or bundles into the team database",
@@ -82,6 +82,10 @@ def _parser() -> argparse.ArgumentParser:
     fmt.add_argument("--json", dest="format", action="store_const", const="json", help="JSON for other tools")
     for sp in (team, tl, tr):
         sp.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help=team_db)
+    for sp in (team, tr):
+        sp.add_argument("--policy", metavar="FILE", default=argparse.SUPPRESS,
+                        help="the team policy (works agreement) file (default: FIELDCOACH_TEAM_POLICY, "
+                             "else team-policy.toml in the user config folder)")
     _privacy_team_parsers(sub, team_db)
     return p
 
@@ -219,6 +223,8 @@ def _cmd_team(args: argparse.Namespace) -> int:
 
     if args.team_command == "load":
         return commands.load(args.db, args.paths)
+    if args.team_command is None:
+        return _team_view(args)
     if not 0 <= args.back <= 1000:
         raise UserError("--back takes a number from 0 to 1000")
     now = None
@@ -229,7 +235,22 @@ def _cmd_team(args: argparse.Namespace) -> int:
             now = from_db(args.now)
         except ValueError as exc:
             raise UserError(f"--now takes an ISO date and time, not {args.now!r}") from exc
-    return commands.report(args.db, args.period, args.format or "table", args.back, now)
+    return commands.report(args.db, args.period, args.format or "table", args.back, now,
+                           getattr(args, "policy", None))
+
+
+def _team_view(args: argparse.Namespace) -> int:
+    from .team.db import resolve_url
+    from .team.policy import load_policy
+
+    policy = load_policy(getattr(args, "policy", None))  # refused with one line before the screen
+    from screens.team_app import TeamApp
+
+    app = TeamApp(resolve_url(args.db), policy)
+    app.run()
+    if app.startup_error:
+        raise UserError(app.startup_error)
+    return app.return_code or 0
 
 
 def _cmd_app(args: argparse.Namespace) -> int:

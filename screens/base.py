@@ -83,7 +83,8 @@ class WorkRunner:
         Failed(what, ...) to this screen. `exclusive` cancels a previous run of the same
         `what` (a newer load supersedes an older one)."""
         target: Any = self
-        reading = fn == self.fc.store.read  # a read failing says "could not be read"
+        store = getattr(target.app, "store", None)  # the Team view's App has none
+        reading = store is not None and fn == store.read  # a read failing says "could not be read"
 
         def job() -> None:
             try:

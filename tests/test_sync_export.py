@@ -132,7 +132,8 @@ def test_reps_and_manifest_documents(fixed_store, tmp_path):
         "Discovery", "Handling objections"]
     manifest = json.loads((tmp_path / "store" / MID / "manifest.json").read_text("utf-8"))
     assert manifest == {"schema": "fieldcoach/1.1", "type": "manifest", "manager_id": MID,
-                        "manager_name": "Alex Morgan", "calls": 1, "updated_at": ts(11)}
+                        "manager_name": "Alex Morgan", "calls": 1, "updated_at": ts(11),
+                        "budget_minutes_week": 120, "late_minutes": 30}
 
 
 # --- deterministic bytes --------------------------------------------------------------------

@@ -245,8 +245,17 @@ def manifest_document(con: sqlite3.Connection, manager_id: str, manager_name: st
     latest = max((s for s in (_content_latest(con, manager_id), reps_updated) if s), default=None)
     if latest is not None and len(latest) != STAMP_LEN:
         latest = _norm(latest)
+    budget, late = _manager_settings(con, manager_id)
     return {"schema": SCHEMA_ID, "type": "manifest", "manager_id": manager_id,
-            "manager_name": manager_name, "calls": n_calls, "updated_at": latest}
+            "manager_name": manager_name, "calls": n_calls, "updated_at": latest,
+            "budget_minutes_week": budget, "late_minutes": late}
+
+
+def _manager_settings(con: sqlite3.Connection, manager_id: str) -> tuple[int | None, int | None]:
+    """The weekly coaching budget and late-debrief threshold the manifest carries."""
+    row = con.execute("SELECT budget_minutes, late_minutes FROM manager WHERE id = ?",
+                      (manager_id,)).fetchone()
+    return (row[0], row[1]) if row else (None, None)
 
 
 def bundle_document(con: sqlite3.Connection, manager_id: str, manager_name: str) -> Doc:
@@ -458,7 +467,7 @@ def export_store(con: sqlite3.Connection, store_dir: Path, manager_id: str, mana
     manifest_lost = "manifest" in cursor and not (folder / "manifest.json").is_file()
     reps_fp = _reps_fingerprint(con, manager_id)
     n_calls = _count_calls(con, manager_id)
-    manifest_fp = [manager_name, n_calls]
+    manifest_fp = [manager_name, n_calls, *_manager_settings(con, manager_id)]
     reps_changed = full or reps_lost or cursor.get("reps") != reps_fp
     manifest_changed = (full or bool(todo) or bool(lost) or reps_changed or manifest_lost
                         or cursor.get("manifest") != manifest_fp)

@@ -286,6 +286,9 @@ class Owner:
 
     manager_id: str
     manager_name: str | None  # only a manifest (or a bundle's) names the manager
+    # the manager's settings a manifest carries (older manifests do not)
+    budget_minutes_week: int | None = None
+    late_minutes: int | None = None
 
 
 @dataclass
@@ -343,7 +346,8 @@ def document_parts(doc: dict[str, Any]) -> Iterator[Part]:
             yield table, _rows(table, doc[key], (doc["manager_id"],) if table == "rep" else ())
         yield "next_step", _rows("next_step", doc["next_steps"], (None,))
     elif kind == "manifest":
-        yield Owner(doc["manager_id"], doc["manager_name"])
+        yield Owner(doc["manager_id"], doc["manager_name"], doc.get("budget_minutes_week"),
+                    doc.get("late_minutes"))
 
 
 # --- the engine -------------------------------------------------------------------------------

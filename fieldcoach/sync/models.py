@@ -24,9 +24,11 @@ Id = Annotated[str, Field(pattern=UUID_PATTERN, description="a UUID, lowercase a
 Stamp = AwareDatetime
 # Every version this fieldcoach reads (sync.READS); it writes the last.
 SchemaId = Annotated[Literal["fieldcoach/1", "fieldcoach/1.1"], Field(
-    alias="schema", description="the format version: fieldcoach/1.1 adds the rep's voice to a call")]
+    alias="schema", description="the format version: fieldcoach/1.1 adds the rep's voice to a call, and the "
+                                "manager's weekly budget and late threshold to the manifest")]
 # Fields a minor version added: optional, absent from documents of the versions before.
-SINCE_1_1 = {"call": ("rep_acknowledged_at", "rep_comment")}
+SINCE_1_1 = {"call": ("rep_acknowledged_at", "rep_comment"),
+             "manifest": ("budget_minutes_week", "late_minutes")}
 Who = Literal["rep", "manager"]
 
 
@@ -197,6 +199,12 @@ class Manifest(_Strict):
     manager_name: str
     updated_at: Stamp | None
     calls: Annotated[int, Field(ge=0, description="number of call documents (tombstones included)")]
+    # The manager's own settings, for the Team view's budget and late figures; optional, so
+    # manifests written before they were added still validate.
+    budget_minutes_week: Annotated[int | None, Field(
+        ge=0, description="the manager's coaching budget, minutes per week")] = None
+    late_minutes: Annotated[int | None, Field(
+        ge=0, description="minutes after a call's end from which its debrief counts as late")] = None
 
 
 class Bundle(_Strict):

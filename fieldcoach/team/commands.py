@@ -49,13 +49,15 @@ def load(db: str | None, paths: list[str]) -> int:
     return 0
 
 
-def report(db: str | None, kind: str, fmt: str, back: int = 0, now: datetime | None = None) -> int:
+def report(db: str | None, kind: str, fmt: str, back: int = 0, now: datetime | None = None,
+           policy_file: str | None = None) -> int:
     from . import report as out
     from .audit import record_report
     from .policy import load_policy
     from .rollup import period, team_figures
 
-    policy = load_policy()
+    policy = load_policy(policy_file)  # a mistyped file refuses before the database is opened
+
     engine = open_team_db(resolve_url(db), create=False)
     now = now or datetime.now(UTC)
     try:
@@ -67,5 +69,5 @@ def report(db: str | None, kind: str, fmt: str, back: int = 0, now: datetime | N
         raise _db_error(exc) from exc
     finally:
         engine.dispose()
-    print({"csv": out.as_csv, "json": out.as_json}.get(fmt, out.table)(figures))
+    print({"csv": out.as_csv, "json": out.as_json}.get(fmt, out.table)(figures, policy))
     return 0

@@ -176,10 +176,14 @@ def load(engine: Engine, paths: list[str | Path],
     """Load the stores or bundles at paths; one transaction."""
     result = LoadResult()
     managers: dict[str, str | None] = {}
+    settings: dict[str, dict[str, int | None]] = {}  # from the manifests that carry them
 
     def owner(o: Owner, _path: str) -> None:
         if o.manager_name is not None or o.manager_id not in managers:
             managers[o.manager_id] = o.manager_name or managers.get(o.manager_id)
+        if o.manager_name is not None:
+            settings[o.manager_id] = {"budget_minutes_week": o.budget_minutes_week,
+                                      "late_minutes": o.late_minutes}
         if progress:
             progress(1)
 
@@ -190,11 +194,12 @@ def load(engine: Engine, paths: list[str | Path],
         if managers:
             m = schema.manager
             stmt = _insert(con, m)
-            named = [{"id": k, "name": v} for k, v in managers.items() if v is not None]
+            named = [{"id": k, "name": v, **settings[k]} for k, v in managers.items() if v is not None]
             unnamed = [{"id": k, "name": None} for k, v in managers.items() if v is None]
             if named:
-                con.execute(stmt.on_conflict_do_update(index_elements=["id"],
-                                                       set_={"name": stmt.excluded.name}), named)
+                con.execute(stmt.on_conflict_do_update(index_elements=["id"], set_={
+                    "name": stmt.excluded.name, "budget_minutes_week": stmt.excluded.budget_minutes_week,
+                    "late_minutes": stmt.excluded.late_minutes}), named)
             if unnamed:
                 con.execute(stmt.on_conflict_do_nothing(index_elements=["id"]), unnamed)
         result.retracted = _apply_retractions(con, stats)

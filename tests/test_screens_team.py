@@ -1,0 +1,183 @@
+"""The Team view driven through the real App and the Pilot, on the small team database of
+tests/team_seed.py (figures worked out in tests/test_team_figures.py)."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC
+from pathlib import Path
+
+import pytest
+from textual.widgets import DataTable, Static
+
+from fieldcoach.cli import main
+from fieldcoach.team.policy import Policy
+from fieldcoach.team.report import MANAGER_COLUMNS
+from fieldcoach.team.view import REP_DETAIL_OFF
+from fieldcoach.text import visible
+from screens.team_app import TeamApp
+from tests.helpers import notifications, settle
+from tests.team_seed import NOW, seed
+
+
+def _app(url: str, policy: Policy | None = None) -> TeamApp:
+    return TeamApp(url, policy or Policy(), clock=lambda: NOW, tz=UTC)
+
+
+def _rows(app: TeamApp, selector: str = "#managers") -> list[list[str]]:
+    table = app.screen.query_one(selector, DataTable)
+    return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+def _period(app: TeamApp) -> str:
+    return str(app.screen.query_one("#period", Static).render())
+
+
+@pytest.fixture
+def url(tmp_path: Path) -> str:
+    return seed(tmp_path)
+
+
+async def test_first_frame_shows_loading_then_team_on_top_and_one_row_per_manager(url: str) -> None:
+    app = _app(url)
+    gate = threading.Event()
+    read = app.data.figures
+
+    def held(*args: object) -> object:
+        gate.wait(10)
+        return read(*args)  # type: ignore[arg-type]
+
+    app.data.figures = held  # type: ignore[method-assign]
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert "Loading the team figures" in _period(app)  # drawn while the read is held
+        assert _rows(app) == []
+        gate.set()
+        await settle(app, pilot)
+        rows = _rows(app)
+        assert [r[0] for r in rows] == ["Team", "Mara Lind", "Noor Haddad"]
+        assert rows[0][1:4] == ["130", "360", "3"]  # minutes, budget, sessions
+        assert "4 weeks: 02 Nov 2026 – 29 Nov 2026" in _period(app)
+        minutes = app.screen.query_one("#minutes-spark")
+        assert list(minutes.data) == [60, 0, 40, 30]  # the team's weeks: the totals row is selected
+        await pilot.press("down")
+        assert list(minutes.data) == [60, 0, 40, 0]  # Mara's
+        assert list(app.screen.query_one("#gap-spark").data) == [1.0, 0.0]
+
+
+async def test_period_keys_step_and_change_the_kind(url: str) -> None:
+    app = _app(url)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("left_square_bracket")
+        await settle(app, pilot)
+        assert "4 weeks: 05 Oct 2026 – 01 Nov 2026" in _period(app)
+        assert [r[:2] for r in _rows(app)] == [["Team", "40"], ["Mara Lind", "40"], ["Noor Haddad", "0"]]
+        await pilot.press("right_square_bracket")
+        await settle(app, pilot)
+        assert _rows(app)[0][1] == "130"
+        await pilot.press("right_square_bracket")  # not past the current period
+        assert "This is the current period." in notifications(app)
+        await pilot.press("p")
+        await settle(app, pilot)
+        assert "Quarter: 31 Aug 2026 – 29 Nov 2026" in _period(app)
+        await pilot.press("p")
+        await settle(app, pilot)
+        assert "Week: 23 Nov 2026 – 29 Nov 2026" in _period(app)
+        assert [r[:2] for r in _rows(app)] == [["Team", "30"], ["Noor Haddad", "30"], ["Mara Lind", "0"]]
+
+
+async def test_sort_cycles_through_the_figures_and_keeps_the_totals_on_top(url: str) -> None:
+    app = _app(url)
+    headers = [c.header for c in MANAGER_COLUMNS]
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(app, pilot)
+        assert [r[0] for r in _rows(app)] == ["Team", "Mara Lind", "Noor Haddad"]  # by minutes
+        for _ in range(headers.index("delay") - headers.index("minutes")):
+            await pilot.press("s")
+        # median delay: Noor 30, Mara 15; largest first
+        assert [r[0] for r in _rows(app)] == ["Team", "Noor Haddad", "Mara Lind"]
+        assert "sort: delay ▼" in _period(app)
+        await pilot.press("s")  # late debriefs: Mara 1, Noor 0
+        assert [r[0] for r in _rows(app)] == ["Team", "Mara Lind", "Noor Haddad"]
+        # a click on a header sorts by that column; names A to Z first
+        table = app.screen.query_one("#managers", DataTable)
+        await pilot.click("#managers", offset=(2, 0))
+        await pilot.pause()
+        assert [r[0] for r in _rows(app)] == ["Team", "Mara Lind", "Noor Haddad"]
+        assert "sort: manager ▲" in _period(app)
+        await pilot.click("#managers", offset=(2, 0))  # again: Z to A
+        await pilot.pause()
+        assert [r[0] for r in _rows(app)] == ["Team", "Noor Haddad", "Mara Lind"]
+        assert table.row_count == 3
+
+
+async def test_enter_says_rep_detail_is_off_by_default(url: str) -> None:
+    app = _app(url)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert REP_DETAIL_OFF in notifications(app)
+        assert type(app.screen).__name__ == "TeamScreen" and len(app.screen_stack) == 1
+
+
+async def test_drill_down_to_one_managers_reps_and_a_reps_sessions(url: str) -> None:
+    app = _app(url, Policy(rep_detail=True))
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("down", "enter")
+        await settle(app, pilot)
+        assert [r[0] for r in _rows(app, "#reps")] == ["Ana", "Ben"]  # Mara's reps, no one else's
+        assert "Mara Lind: 2 reps, 2 sessions, 100 minutes of 360" in _period(app)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        sessions = _rows(app, "#sessions")
+        assert [r[1] for r in sessions] == ["coaching", "coaching", "selling"]
+        assert sessions[0][2:6] == ["60", "25", "1.0", "1 done"]
+        assert sessions[1][5] == "1 overdue"
+        assert sessions[1][6] == "acknowledged Wed 18 Nov 08:00; " + visible("Thanks \x1b[31m[b]red[/b]")
+        await pilot.press("left_square_bracket")  # an earlier period: c0 only
+        await settle(app, pilot)
+        assert [r[0] for r in _rows(app, "#sessions")] == ["Tue 20 Oct 10:00"]
+        await pilot.press("escape")
+        await settle(app, pilot)  # the reps follow the period chosen above
+        assert "05 Oct 2026 – 01 Nov 2026" in _period(app)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert "05 Oct 2026 – 01 Nov 2026" in _period(app) and len(app.screen_stack) == 1
+        await pilot.press("q")
+    assert app.return_code == 0
+
+
+async def test_no_team_database_says_how_to_load_one(tmp_path: Path) -> None:
+    db = tmp_path / "none" / "team.db"
+    app = _app(f"sqlite:///{db}")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        empty = str(app.screen.query_one("#empty", Static).render())
+        assert "fieldcoach team load STORE" in empty and str(db) in empty
+        assert not app.screen.query_one("#managers").display
+    assert not db.exists()  # looking does not create it
+
+
+async def test_stored_names_are_shown_as_data(tmp_path: Path) -> None:
+    hostile = "Ann \x1b]0;title\x07[b]bold[/b] \x1b[2J"
+    app = _app(seed(tmp_path, mara=hostile), Policy(rep_detail=True))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        assert [r[0] for r in _rows(app)][1] == visible(hostile)
+        await pilot.press("down")
+        label = str(app.screen.query_one("#minutes-label", Static).render())
+        assert visible(hostile) in label and "\x1b" not in label
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert visible(hostile) in _period(app)
+
+
+def test_the_view_refuses_a_mistyped_policy_in_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "policy.toml"
+    bad.write_text("[team_view]\nrep_detail = 'yes'\n", "utf-8")
+    assert main(["team", "--db", str(tmp_path / "team.db"), "--policy", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "rep_detail must be true or false" in err
