@@ -216,6 +216,23 @@ CREATE TABLE ingest_file (
 ) WITHOUT ROWID;
 """
 
+# Retention per record class (PRODUCT.md section 9): days a record is kept, NULL for
+# "keep forever" (the default). The receipts of purges and forgotten reps: when, what, and
+# how many records of each kind, never what they held. Bookkeeping, like sync_state.
+V7 = """
+ALTER TABLE manager ADD COLUMN keep_private_notes_days INTEGER;
+ALTER TABLE manager ADD COLUMN keep_notes_days INTEGER;
+ALTER TABLE manager ADD COLUMN keep_ratings_days INTEGER;
+ALTER TABLE manager ADD COLUMN keep_calls_days INTEGER;
+ALTER TABLE manager ADD COLUMN keep_inbox_days INTEGER;
+CREATE TABLE privacy_receipt (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    action TEXT NOT NULL,
+    counts TEXT NOT NULL
+);
+"""
+
 # Index i holds the step that takes a file from version i to version i + 1.
-STEPS: list[str] = [V1, V2, V3, V4, V5, V6]
+STEPS: list[str] = [V1, V2, V3, V4, V5, V6, V7]
 SCHEMA_VERSION = len(STEPS)
