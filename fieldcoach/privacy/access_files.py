@@ -9,13 +9,13 @@ the JSON keeps it byte for byte.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from ..db import ensure_private_dir
-from ..recap import md_escape
 from ..sync.store_io import write_atomic
 from ..text import visible
 from .access import SCHEMA_ID, Report
@@ -67,12 +67,20 @@ def validate(report: Report) -> None:
     AccessReport.model_validate_json(json.dumps(report))
 
 
+# Inside a list item only these change what a reader sees: emphasis, code, links, HTML,
+# tables (recap.md_escape also escapes what would start a heading or a list, which a
+# value after "- key: " cannot, and which made dates and ids hard to read).
+_MD_INLINE = re.compile(r"([\\`*_\[\]<>|])")
+
+
 def _shown(v: Any) -> str:
     if v is None:
         return "—"
-    if isinstance(v, str):
-        return md_escape(visible(v)) if v else "(empty)"
-    return md_escape(visible(json.dumps(v, ensure_ascii=False)))
+    text = v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)
+    if not text:
+        return "(empty)"
+    # a line break stays one inside the item (two spaces, then the item's indent)
+    return _MD_INLINE.sub(r"\\\1", visible(text, keep_newlines=True)).replace("\n", "  \n     ")
 
 
 def to_markdown(report: Report) -> str:
@@ -88,7 +96,7 @@ def to_markdown(report: Report) -> str:
             lines += ["None.", ""]
         for i, rec in enumerate(recs, 1):
             lines.append(f"{i}.")
-            lines += [f"   - {_shown(k)}: {_shown(v)}" for k, v in rec.items()]
+            lines += [f"   - {k}: {_shown(v)}" for k, v in rec.items()]
             lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
 
