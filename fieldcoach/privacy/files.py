@@ -9,7 +9,6 @@ from collections.abc import Collection
 from pathlib import Path
 
 from ..paths import drafts_dir, recaps_dir
-from ..recap import saved_recaps
 
 
 def _mentions(path: Path, needles: Collection[bytes]) -> bool:
@@ -37,6 +36,8 @@ def remove_files(db_path: Path, call_ids: Collection[str], rep_ids: Collection[s
             if p.suffix in (".json", ".bad") and p.is_file() and _mentions(p, needles):
                 p.unlink(missing_ok=True)
                 removed += 1
+    from ..recap import saved_recaps  # imports queries: only when files are removed
+
     for p in saved_recaps(recaps_dir(db_path), call_ids):
         p.unlink(missing_ok=True)
         removed += 1

@@ -226,10 +226,18 @@ def purge(store: Store, plan: PurgePlan) -> Receipt:
     return receipt
 
 
+def next_purge(con: sqlite3.Connection, now: datetime) -> PurgePlan:
+    """What a purge at now removes under the saved periods (the settings screen's preview)."""
+    return plan_purge(con, read_retention(con), now)
+
+
 def apply_retention(store: Store, now: datetime) -> Receipt | None:
     """The purge at app start: None when every class is kept forever or nothing is due."""
     con = store.con()
-    plan = plan_purge(con, read_retention(con), now)
+    periods = read_retention(con)
+    if all(days is None for days in periods.values()):
+        return None  # the default: one row read at start, nothing planned
+    plan = plan_purge(con, periods, now)
     if plan.total == 0:
         return None
     return purge(store, plan)
