@@ -112,6 +112,8 @@ def _privacy_parser(sub: argparse._SubParsersAction[_Parser], db_help: str) -> N
                     help="a rep's name or id, or 'me' (the manager)")
     pa.add_argument("--manager", action="store_true", help="the manager (you) instead of a rep")
     pa.add_argument("--out", metavar="DIR", required=True, help="folder to write the files into")
+    # receipts
+    action("receipts", "list what purges and forgetting removed: when, and how many records of each kind")
 
 
 def _cmd_privacy(args: argparse.Namespace) -> int:
@@ -124,6 +126,8 @@ def _cmd_privacy(args: argparse.Namespace) -> int:
         return commands.forget(store, args.rep, yes=args.yes)
     if args.privacy_command == "access":
         return commands.access(store, args.person, args.out, manager=args.manager)
+    if args.privacy_command == "receipts":
+        return commands.receipts(store)
     raise UserError(f"unknown privacy action {args.privacy_command}")  # pragma: no cover
 
 # --- end of privacy ------------------------------------------------------------------------

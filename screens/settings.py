@@ -190,7 +190,7 @@ class SettingsScreen(DraftKeeper, BaseScreen[None]):
 
     def _show_plan(self, plan: retention.PurgePlan) -> None:
         self._plan = plan
-        lines = ["Next purge (as saved):", *plan.lines()]
+        lines = ["Next purge (as saved):", *plan.lines(self.fc.tz)]
         self.query_one("#purge-preview", Static).update(escape("\n".join(lines)))
 
     def action_purge(self) -> None:

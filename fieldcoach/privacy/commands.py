@@ -19,7 +19,9 @@ def purge(store: Store, *, dry_run: bool, now: datetime | None = None) -> int:
 
     con = store.con()
     plan = plan_purge(con, read_retention(con), now or utcnow())
-    for line in plan.lines():
+    from ..clock import local_tz
+
+    for line in plan.lines(local_tz()):
         print(line)
     if plan.kept_forever:
         print("Every class is kept forever: set retention periods in Settings.")
@@ -73,4 +75,15 @@ def access(store: Store, person: str | None, out: str, *, manager: bool,
     print(visible(f"{n} records about {subject.name or subject.id} ({subject.kind}) written:"))
     for p in paths:
         print(visible(f"  {p}"))
+    return 0
+
+
+def receipts(store: Store) -> int:
+    from .tombstones import receipts as kept
+
+    found = kept(store.con())
+    for r in found:
+        print(r.line())
+    if not found:
+        print("No purges or forgotten reps yet.")
     return 0

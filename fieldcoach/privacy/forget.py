@@ -64,8 +64,10 @@ def forget_rep(store: Store, rep_id: str, now: datetime) -> Receipt:
     with transaction(con, "forgetting the rep") as c:
         calls = [r[0] for r in c.execute("SELECT id FROM call WHERE rep_id = ? ORDER BY id", (rep_id,))]
         inside = remove_calls(c, calls, now) if calls else {}
-        steps = [r[0] for r in c.execute("SELECT id FROM next_step WHERE rep_id = ? AND call_id IS NULL",
-                                         (rep_id,))]
+        # the rep's steps agreed outside their own calls (those went with the calls)
+        steps = [r[0] for r in c.execute(
+            "SELECT id FROM next_step WHERE rep_id = ? AND (call_id IS NULL OR call_id NOT IN "
+            "(SELECT id FROM call WHERE rep_id = ?))", (rep_id, rep_id))]
         goals = [r[0] for r in c.execute("SELECT id FROM goal WHERE rep_id = ?", (rep_id,))]
         expectations = [r[0] for r in c.execute("SELECT id FROM expectation WHERE rep_id = ?", (rep_id,))]
         counts = {

@@ -19,7 +19,7 @@ import json
 import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 
 from ..clock import from_db, to_db
 from ..db import transaction
@@ -130,8 +130,9 @@ class PurgePlan:
     def kept_forever(self) -> bool:
         return all(c.days is None for c in self.classes)
 
-    def lines(self) -> list[str]:
-        """One line per class: what the next purge removes (the screen and --dry-run)."""
+    def lines(self, tz: tzinfo | None = None) -> list[str]:
+        """One line per class: what the next purge removes (the screen and --dry-run); the
+        oldest date in tz (the local zone)."""
         out = []
         for c in self.classes:
             if c.days is None:
@@ -139,7 +140,7 @@ class PurgePlan:
             elif not c.ids:
                 out.append(f"{c.cls.label}: kept {c.days} days; nothing older")
             else:
-                oldest = f", oldest {c.oldest:%Y-%m-%d}" if c.oldest else ""
+                oldest = f", oldest {c.oldest.astimezone(tz):%Y-%m-%d}" if c.oldest else ""
                 out.append(f"{c.cls.label}: kept {c.days} days; {c.count} to remove{oldest}")
         return out
 
