@@ -129,7 +129,7 @@ class Receipt:
         return sum(self.counts.values())
 
     def line(self) -> str:
-        what = ", ".join(f"{n} {kind}" for kind, n in self.counts.items() if n) or "nothing"
+        what = ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in self.counts.items() if n) or "nothing"
         files = f"; {self.files} draft or recap files" if self.files else ""
         return f"{self.action} at {to_db(self.at)}: {what}{files}"
 
