@@ -10,7 +10,6 @@ another rep's call, an inbox note naming them); subject access finds those by na
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import unicodedata
 from dataclasses import dataclass
@@ -92,4 +91,4 @@ def forget_summary(receipt: Receipt) -> str:
     parts = [f"{n} {kind}" for kind, n in receipt.counts.items() if n]
     if receipt.files:
         parts.append(f"{receipt.files} draft or recap files")
-    return "Forgotten: " + ", ".join(parts) + f" (receipt kept, {json.dumps(receipt.at.isoformat())[1:-1]})"
+    return "Forgotten: " + ", ".join(parts) + f" (receipt kept, {receipt.at.isoformat()})"
