@@ -86,6 +86,7 @@ def _parser() -> argparse.ArgumentParser:
         sp.add_argument("--policy", metavar="FILE", default=argparse.SUPPRESS,
                         help="the team policy (works agreement) file (default: FIELDCOACH_TEAM_POLICY, "
                              "else team-policy.toml in the user config folder)")
+    _privacy_parser(sub, db_help)  # the manager's side makes the group first
     _privacy_team_parsers(sub, team_db)
     return p
 
@@ -142,14 +143,57 @@ def _cmd_privacy_team(args: argparse.Namespace) -> int | None:
         return privacy_commands.access(args.db, args.person, args.out)
     return None
 
+# --- end of privacy: the team database's side -------------------------------------------------
+
+
+# --- privacy: the data-protection tools (PRODUCT.md section 9) ------------------------------
+
+def _privacy_parser(sub: argparse._SubParsersAction[_Parser], db_help: str) -> None:
+    """`fieldcoach privacy ACTION`; each action's parser in its own block below."""
+    privacy = sub.add_parser("privacy", help="data protection: retention purge, forget a rep, subject access",
+                             description="data protection: retention purge, forget a rep, subject access")
+    privacy_sub = privacy.add_subparsers(dest="privacy_command", metavar="ACTION", required=True)
+
+    def action(name: str, help_: str) -> argparse.ArgumentParser:
+        sp = privacy_sub.add_parser(name, help=help_, description=help_)
+        sp.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS, help=db_help)
+        return sp
+
+    # purge
+    pp = action("purge", "remove the records older than their retention period (set in Settings)")
+    pp.add_argument("--dry-run", action="store_true", help="show what would be removed; remove nothing")
+    # forget
+    pf = action("forget", "remove everything about a rep; the next export sends the deletions")
+    pf.add_argument("rep", metavar="REP", help="the rep's name or id")
+    pf.add_argument("--yes", action="store_true", help="do not ask to type the name (for scripts)")
+    # access
+    pa = action("access", "write everything held about a person as JSON and Markdown")
+    pa.add_argument("person", metavar="PERSON", nargs="?",
+                    help="a rep's name or id, or 'me' (the manager)")
+    pa.add_argument("--manager", action="store_true", help="the manager (you) instead of a rep")
+    pa.add_argument("--out", metavar="DIR", required=True, help="folder to write the files into")
+    # receipts
+    action("receipts", "list what purges and forgetting removed: when, and how many records of each kind")
+
 
 def _cmd_privacy(args: argparse.Namespace) -> int:
-    done = _cmd_privacy_team(args)
-    if done is None:
-        raise UserError("privacy access: add --team to read the team database")
-    return done
+    from .privacy import commands
 
-# --- end of privacy: the team database's side -------------------------------------------------
+    done = _cmd_privacy_team(args)
+    if done is not None:
+        return done
+    store = _store(args)
+    if args.privacy_command == "purge":
+        return commands.purge(store, dry_run=args.dry_run)
+    if args.privacy_command == "forget":
+        return commands.forget(store, args.rep, yes=args.yes)
+    if args.privacy_command == "access":
+        return commands.access(store, args.person, args.out, manager=args.manager)
+    if args.privacy_command == "receipts":
+        return commands.receipts(store)
+    raise UserError(f"unknown privacy action {args.privacy_command}")  # pragma: no cover
+
+# --- end of privacy ------------------------------------------------------------------------
 
 
 def _store(args: argparse.Namespace) -> Store:
@@ -273,7 +317,7 @@ def _cmd_app(args: argparse.Namespace) -> int:
 # what each command was doing, for a database error that reaches the top
 WORK = {"demo": ("the demo data", False), "note": ("the note", False),
         "export": ("the calls to export", True), "import": ("the import", False),
-        "team": ("the team database", False), "privacy": ("the team database", True),
+        "team": ("the team database", False), "privacy": ("the privacy action", False),
         None: ("fieldcoach's data", True)}
 
 COMMANDS = {"demo": _cmd_demo, "note": _cmd_note, "export": _cmd_sync, "import": _cmd_sync,

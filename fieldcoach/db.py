@@ -259,6 +259,9 @@ def _stamp(path: Path) -> tuple[int, int] | None:
 def _configure(con: sqlite3.Connection) -> None:
     con.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     con.execute("PRAGMA foreign_keys = ON")
+    # Deleted and overwritten content is zeroed in the file, not left in free space: a
+    # purged note or a forgotten rep must not stay readable (PRODUCT.md section 9).
+    con.execute("PRAGMA secure_delete = ON")
     mode = con.execute("PRAGMA journal_mode = WAL").fetchone()[0]
     if mode.lower() != "wal":  # pragma: no cover - e.g. a filesystem without shared memory
         con.execute("PRAGMA journal_mode = DELETE")

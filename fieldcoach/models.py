@@ -115,6 +115,12 @@ class Manager(Record, table=True):
     store_dir: str | None = None
     dayfirst: bool = True
     theme: str = "textual-dark"
+    # Retention in days per record class; None keeps forever (privacy/retention.py).
+    keep_private_notes_days: int | None = None
+    keep_notes_days: int | None = None
+    keep_ratings_days: int | None = None
+    keep_calls_days: int | None = None
+    keep_inbox_days: int | None = None
 
 
 class Skill(Record, table=True):

@@ -28,3 +28,8 @@ def resolve_db_path(cli_value: str | os.PathLike[str] | None = None) -> Path:
 def drafts_dir(db_path: Path) -> Path:
     """Drafts sit beside the database they belong to, private like it."""
     return db_path.parent / f".{db_path.name}.drafts"
+
+
+def recaps_dir(db_path: Path) -> Path:
+    """Saved recaps (Markdown files to send to the rep) sit beside the database too."""
+    return db_path.parent / "recaps"

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from pathlib import Path
@@ -184,6 +185,20 @@ _NOT_A_WORD = re.compile(r"[\W_]+")
 SLUG_LIMIT = 60
 
 
+def call_tag(call_id: str) -> str:
+    """The part of a recap file's name that says which call it is (the end, before .md)."""
+    return _NOT_A_WORD.sub("", call_id)[:8].lower()
+
+
+def saved_recaps(folder: Path, call_ids: Iterable[str]) -> list[Path]:
+    """The recap files saved in folder for these calls (forgetting a rep removes them)."""
+    tags = {call_tag(cid) for cid in call_ids}
+    if not tags or not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir()
+                  if p.suffix == ".md" and p.stem.rsplit("-", 1)[-1] in tags and p.is_file())
+
+
 def file_path(folder: Path, detail: CallDetail, when: datetime) -> Path:
     """Where a recap is saved: `<date>-<rep>-<account>-<call>.md` in folder.
 
@@ -194,7 +209,7 @@ def file_path(folder: Path, detail: CallDetail, when: datetime) -> Path:
     c = detail.call
     words = unicodedata.normalize("NFC", f"{c.rep_name} {c.account}")
     slug = _NOT_A_WORD.sub("-", words).strip("-").lower()[:SLUG_LIMIT].strip("-")
-    tag = _NOT_A_WORD.sub("", c.id)[:8].lower()
+    tag = call_tag(c.id)
     name = "-".join(p for p in (f"{when:%Y-%m-%d}", slug or "call", tag) if p) + ".md"
     return inside(folder, name)
 

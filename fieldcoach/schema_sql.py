@@ -223,6 +223,23 @@ ALTER TABLE call ADD COLUMN rep_acknowledged_at TEXT;
 ALTER TABLE call ADD COLUMN rep_comment TEXT;
 """
 
+# Retention per record class (PRODUCT.md section 9): days a record is kept, NULL for
+# "keep forever" (the default). The receipts of purges and forgotten reps: when, what, and
+# how many records of each kind, never what they held. Bookkeeping, like sync_state.
+V8 = """
+ALTER TABLE manager ADD COLUMN keep_private_notes_days INTEGER;
+ALTER TABLE manager ADD COLUMN keep_notes_days INTEGER;
+ALTER TABLE manager ADD COLUMN keep_ratings_days INTEGER;
+ALTER TABLE manager ADD COLUMN keep_calls_days INTEGER;
+ALTER TABLE manager ADD COLUMN keep_inbox_days INTEGER;
+CREATE TABLE privacy_receipt (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    action TEXT NOT NULL,
+    counts TEXT NOT NULL
+);
+"""
+
 # Index i holds the step that takes a file from version i to version i + 1.
-STEPS: list[str] = [V1, V2, V3, V4, V5, V6, V7]
+STEPS: list[str] = [V1, V2, V3, V4, V5, V6, V7, V8]
 SCHEMA_VERSION = len(STEPS)

@@ -17,6 +17,7 @@ from typing import TypeVar
 from .coaching import STAGES
 from .errors import FieldError, FormErrors
 from .lookups import settings
+from .privacy import retention
 from .store import Store
 from .text import is_control
 
@@ -27,6 +28,8 @@ T = TypeVar("T")
 
 # The text fields of the form, by name: each is a str in `fields` (the switch "1" or "0").
 FIELDS = ("name", "budget_minutes", "late_minutes", "store_dir", "dayfirst", "theme", "skills", "script")
+# The retention periods, one per record class (privacy/retention.py): days, empty for ever.
+RETENTION_FIELDS = retention.FIELDS
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,8 @@ class SettingsChange:
     theme: str
     skills: tuple[str, ...] | None
     script: tuple[tuple[str, str], ...] | None
+    # days per record class (None: keep forever); the whole field None when the form had none
+    retention: retention.Retention | None = None
 
 
 def skills_text(names: list[str]) -> str:
@@ -63,6 +68,7 @@ def form_fields(con: sqlite3.Connection) -> dict[str, str]:
         "theme": s.theme if s.theme in {value for _, value in THEMES} else DEFAULT_THEME,
         "skills": skills_text([k.name for k in skills(con)]),
         "script": script_text([(q.stage, q.text) for q in script(con)]),
+        **retention.retention_fields(retention.read_retention(con)),
     }
 
 
@@ -129,6 +135,12 @@ def parse_settings(fields: Mapping[str, str], stored: Mapping[str, str] | None =
     folder = check(lambda: store_folder(fields.get("store_dir", "")))
     skills = check(lambda: parse_skills(fields.get("skills", "")))
     script = check(lambda: parse_script(fields.get("script", "")))
+    periods = None
+    if any(f in fields for f in RETENTION_FIELDS):
+        try:
+            periods = retention.parse_retention(fields)
+        except FormErrors as exc:
+            errors.update(exc.errors)
     if errors or budget is None or late is None or skills is None or script is None:
         raise FormErrors(errors)
     theme = fields.get("theme", DEFAULT_THEME)
@@ -139,6 +151,7 @@ def parse_settings(fields: Mapping[str, str], stored: Mapping[str, str] | None =
         theme=theme if theme in {value for _, value in THEMES} else DEFAULT_THEME,
         skills=None if skills_text(skills) == stored.get("skills") else tuple(skills),
         script=None if script_text(script) == stored.get("script") else tuple(script),
+        retention=periods,
     )
 
 
@@ -153,4 +166,6 @@ def save_settings(store: Store, change: SettingsChange) -> SettingsChange:
         services.set_skills(store, change.skills)
     if change.script is not None:
         services.set_script(store, change.script)
+    if change.retention is not None:
+        retention.save_retention(store, change.retention)
     return change

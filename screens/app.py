@@ -141,6 +141,7 @@ class FieldcoachApp(CrashHook, App[None]):
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._announce_drafts)
+        self.call_after_refresh(self._apply_retention)
 
     def on_ready(self) -> None:
         if not gc.isenabled():  # the command line turned it off for launch
@@ -162,6 +163,22 @@ class FieldcoachApp(CrashHook, App[None]):
         if n:
             self.call_from_thread(
                 self.notify, f"Recovered {n} unsaved draft{'s' if n != 1 else ''}: open the form")
+
+    @work(thread=True, exit_on_error=False, group="retention")
+    def _apply_retention(self) -> None:
+        """Records past their retention period go at start, after the first frame (one
+        row read when every class is kept forever, the default)."""
+        from fieldcoach.privacy.retention import apply_retention
+
+        try:
+            receipt = apply_retention(self.store, self.now())
+        except Exception as exc:  # the next start (or Settings, ctrl+r) tries again
+            self.call_from_thread(self.notify, f"Retention purge not done: {escape(str(exc))}",
+                                  severity="warning")
+            return
+        if receipt is not None and receipt.total:
+            self.call_from_thread(self.notify,
+                                  f"Retention: removed {receipt.total} records past their period")
 
     def before_crash_exit(self, error: Exception) -> None:
         """A crash: first keep what was typed (every screen's pending draft); Textual then
@@ -276,6 +293,38 @@ class FieldcoachApp(CrashHook, App[None]):
         from screens.rep import RepScreen
 
         self.push_screen(RepScreen(rep_id))
+
+    def forget_rep(self, rep_id: str, name: str) -> None:
+        """Forget a rep, after a confirmation: everything about them leaves this laptop and,
+        as tombstones, the team store on the next export. Back to the roster after."""
+        from screens.widgets.dialogs import ConfirmDialog
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._forget_rep(rep_id)
+
+        self.push_screen(ConfirmDialog(
+            f"Forget {name}? Everything about them goes: goals, calls, notes, ratings, next steps, "
+            "drafts and recap files.", "Forget",
+            detail="Their records become tombstones without content, sent to the team store on the "
+                   "next export. A receipt keeps only how many records went and when. This cannot be "
+                   "undone."), answered)
+
+    @work(thread=True, exit_on_error=False, group="forget")
+    def _forget_rep(self, rep_id: str) -> None:
+        from fieldcoach.privacy.forget import forget_rep, forget_summary
+
+        try:
+            receipt = forget_rep(self.store, rep_id, self.now())
+        except Exception as exc:
+            self.call_from_thread(self.notify, f"Not forgotten: {escape(str(exc))}", severity="error")
+            return
+        self.call_from_thread(self._forgotten, rep_id, forget_summary(receipt))
+
+    def _forgotten(self, rep_id: str, summary: str) -> None:
+        if getattr(self.screen, "rep_id", None) == rep_id:
+            self.pop_screen()  # the roster below reloads as it comes back
+        self.notify(escape(summary))
 
     def edit_rep(self, rep: RepRow | RepDetail | None = None) -> None:
         """The rep form: add a rep (None), or edit one's name, role and territory."""

@@ -71,11 +71,15 @@ class RepScreen(BaseScreen[None]):
                 tooltip="Mark the selected next step done"),
         Binding("delete", "delete_step", "Delete step", id="rep-delete-step",
                 tooltip="Delete the selected next step (asks first)"),
+        Binding("F", "forget", "Forget rep", id="rep-forget", show=False,
+                tooltip="Remove everything about this rep, here and in the team store (asks first)"),
     ]
     PALETTE = (
         ("screen.goal", "Agree goal", "Agree or edit this rep's shared goal"),
         ("screen.expectations", "Edit expectations", "What the rep prepares before every call"),
         ("screen.new_call", "New call with this rep", "Pre-call setup for this rep"),
+        ("screen.forget", "Forget this rep",
+         "Remove everything about this rep (data protection; asks first)"),
     )
     DEFAULT_CSS = """
     RepScreen #rep-body { height: 1fr; }
@@ -242,6 +246,10 @@ class RepScreen(BaseScreen[None]):
 
     def action_new_call(self) -> None:
         self.fc.action_new_call(self.rep_id)
+
+    def action_forget(self) -> None:
+        if self.detail:
+            self.fc.forget_rep(self.rep_id, self.detail.name)
 
     def _selected_step(self) -> StepRow | None:
         table = self.query_one("#rep-steps", FitTable)

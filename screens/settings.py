@@ -1,6 +1,8 @@
 """Settings: the manager, the coaching budget, the feedback-delay threshold, the team
-store folder, date order, the skill catalogue, the feedback script and the theme.
-ctrl+s saves everything; a bad value gets its message at the field.
+store folder, date order, the skill catalogue, the feedback script, the theme and the
+retention periods. ctrl+s saves everything; a bad value gets its message at the field.
+What the next purge would remove (per class, with the oldest date) shows under the
+periods as saved; ctrl+r purges exactly that, after a confirmation.
 
 Thin: the screen collects the field texts; `fieldcoach.settings_form` reads them, checks
 them and saves them (in a worker, the result back as a Loaded or Failed message)."""
@@ -15,15 +17,17 @@ from textual.widgets import Header, Input, Label, Select, Static, Switch, TextAr
 
 from fieldcoach import settings_form
 from fieldcoach.errors import FormErrors
+from fieldcoach.privacy import retention
 from fieldcoach.settings_form import DEFAULT_THEME, STAGE_HELP, THEMES
 from screens.base import BaseScreen, Failed, Loaded
-from screens.widgets.dialogs import clear_field_errors, field_error, show_field_error
+from screens.widgets.dialogs import ConfirmDialog, clear_field_errors, field_error, show_field_error
 from screens.widgets.drafts import DraftKeeper
 from screens.widgets.fields import TextBox, TextInput
 from screens.widgets.footer import KeyFooter
 
 LOAD, SAVE, WARM = "the settings", "the settings change", "the ORM warm-up"
-TEXT_FIELDS = ("name", "budget_minutes", "late_minutes", "store_dir")
+PREVIEW, PURGE = "what the next purge removes", "the purge"
+TEXT_FIELDS = ("name", "budget_minutes", "late_minutes", "store_dir", *settings_form.RETENTION_FIELDS)
 
 
 class SettingsScreen(DraftKeeper, BaseScreen[None]):
@@ -31,8 +35,11 @@ class SettingsScreen(DraftKeeper, BaseScreen[None]):
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="settings-save", tooltip="Save all settings"),
         Binding("escape", "leave", "Back", id="settings-back", tooltip="Go back without saving"),
+        Binding("ctrl+r", "purge", "Purge", id="settings-purge",
+                tooltip="Remove the records past their retention period (asks first)"),
     ]
-    PALETTE = (("screen.save", "Save settings", "Save all settings on this screen"),)
+    PALETTE = (("screen.save", "Save settings", "Save all settings on this screen"),
+               ("screen.purge", "Purge old records", "Remove what is past its retention period (asks first)"))
     DEFAULT_CSS = """
     SettingsScreen #settings-body { height: 1fr; padding: 0 2; }
     SettingsScreen Label { margin: 0; text-style: bold; }
@@ -44,6 +51,9 @@ class SettingsScreen(DraftKeeper, BaseScreen[None]):
     SettingsScreen .hint { color: $text-muted; }
     SettingsScreen Input { width: 100%; max-width: 80; }
     SettingsScreen #budget_minutes, SettingsScreen #late_minutes { max-width: 20; }
+    SettingsScreen .keep Input { width: 12; }
+    SettingsScreen .keep Label { width: 18; text-style: none; }
+    SettingsScreen .keep { height: 1; }
     SettingsScreen TextArea { height: 8; max-width: 110; }
     SettingsScreen #script { height: 12; }
     SettingsScreen .row { height: auto; margin: 0 0 1 0; }
@@ -57,6 +67,7 @@ class SettingsScreen(DraftKeeper, BaseScreen[None]):
         super().__init__()
         self._loaded = False
         self._stored: dict[str, str] = {}
+        self._plan: retention.PurgePlan | None = None
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="settings-body"), Vertical(id="settings-cols"):
@@ -87,7 +98,15 @@ class SettingsScreen(DraftKeeper, BaseScreen[None]):
                 yield Static(STAGE_HELP + " — the rep's self-assessment comes first.", classes="hint")
                 yield TextBox(id="script", show_line_numbers=False, soft_wrap=True)
                 yield field_error("script")
-                yield Static("ctrl+s saves · Escape goes back without saving", classes="hint")
+                yield Label("Keep records for (days; empty keeps forever)")
+                for c in retention.CLASSES:
+                    with Horizontal(classes="keep"):
+                        yield Label(c.label)
+                        yield TextInput(id=f"keep_{c.key}", compact=True, placeholder="forever")
+                    yield field_error(f"keep_{c.key}")
+                yield Static("", id="purge-preview", classes="hint")
+                yield Static("ctrl+s saves · ctrl+r purges what is shown above · Escape goes back "
+                             "without saving", classes="hint")
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -98,15 +117,24 @@ class SettingsScreen(DraftKeeper, BaseScreen[None]):
 
     def _load(self) -> None:
         self.run_blocking(LOAD, self.fc.store.read, settings_form.form_fields)
+        self._preview()
+
+    def _preview(self) -> None:
+        self.run_blocking(PREVIEW, self.fc.store.read, retention.next_purge, self.fc.now(), exclusive=False)
 
     def on_loaded(self, message: Loaded) -> None:
         if message.what == LOAD:
             self._show(message.value)
         elif message.what == SAVE:
             self._saved(message.value)
+        elif message.what == PREVIEW:
+            self._show_plan(message.value)
+        elif message.what == PURGE:
+            self.notify(f"Purged: {message.value.line()}")
+            self._preview()
 
     def on_failed(self, message: Failed) -> None:
-        if message.what == LOAD:
+        if message.what in (LOAD, PREVIEW, PURGE):
             self.notify(escape(message.text), severity="error")
         elif message.what == SAVE:
             if message.field:
@@ -159,6 +187,29 @@ class SettingsScreen(DraftKeeper, BaseScreen[None]):
             self.notify(str(exc), severity="error")
             return
         self.run_blocking(SAVE, settings_form.save_settings, self.fc.store, change)
+
+    def _show_plan(self, plan: retention.PurgePlan) -> None:
+        self._plan = plan
+        lines = ["Next purge (as saved):", *plan.lines(self.fc.tz)]
+        self.query_one("#purge-preview", Static).update(escape("\n".join(lines)))
+
+    def action_purge(self) -> None:
+        plan = self._plan
+        if plan is None:
+            return
+        if plan.total == 0:
+            self.notify("Nothing is past its retention period." if not plan.kept_forever
+                        else "Every class is kept forever: set a number of days and save first.")
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.run_blocking(PURGE, retention.purge, self.fc.store, plan)
+
+        self.app.push_screen(ConfirmDialog(
+            f"Remove the {plan.total} records past their retention period, as listed?", "Purge",
+            detail="Their text is erased from this laptop; the team store gets tombstones without "
+                   "content on the next export. This cannot be undone."), answered)
 
     def action_leave(self) -> None:
         self.discard_draft()

@@ -81,6 +81,10 @@ def sql_default(table: str, name: str) -> str | None:
     return "'" + value.replace("'", "''") + "'"
 
 
+# Tables that are bookkeeping, not synced records (no model in models.py).
+BOOKKEEPING = {"sync_state", "ingest_file", "privacy_receipt"}
+
+
 @pytest.fixture(scope="module")
 def migrated(tmp_path_factory):
     """Every migration step, run the way a user's file gets them: on an empty file."""
@@ -93,8 +97,9 @@ def migrated(tmp_path_factory):
 
 def test_migrations_create_the_declared_tables_and_no_others(migrated):
     built = {r[0] for r in migrated.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    # bookkeeping, not synced records: sync_state (export cursors), ingest_file (files read)
-    assert built == set(TABLES) | {"sync_state", "ingest_file"}
+    # bookkeeping, not synced records: sync_state (export cursors), ingest_file (files read),
+    # privacy_receipt (what purges and forgetting removed)
+    assert built == set(TABLES) | BOOKKEEPING
 
 
 @pytest.mark.parametrize("table", sorted(TABLES))
@@ -126,7 +131,7 @@ def test_every_model_default_is_an_allowed_value():
 
 def test_exported_and_local_tables_are_all_the_tables():
     assert set(export.COLUMNS).isdisjoint(export.LOCAL_TABLES)
-    assert set(export.COLUMNS) | set(export.LOCAL_TABLES) == set(TABLES) | {"sync_state", "ingest_file"}
+    assert set(export.COLUMNS) | set(export.LOCAL_TABLES) == set(TABLES) | BOOKKEEPING
 
 
 @pytest.mark.parametrize("table", EXPORTED)

@@ -125,3 +125,44 @@ async def test_a_settings_file_that_cannot_be_read_is_said_in_one_line(store, db
         await settle(app, pilot)
         assert queries.settings(store.con()).name == "Alex Morgan"
         assert app.is_running
+
+
+async def test_retention_is_set_previewed_and_purged_after_a_confirmation(store, db_path):
+    """The preview shows what the next purge removes before it runs; ctrl+r asks, then
+    removes exactly that."""
+    from datetime import timedelta
+
+    from fieldcoach import notes
+    from tests.helpers import FIXED
+
+    old = notes.add_note(store.con(), None, "inbox note from long ago", now=FIXED - timedelta(days=40))
+    notes.add_note(store.con(), None, "inbox note from last week", now=FIXED - timedelta(days=7))
+    app = make_app(db_path)
+    async with app.run_test(size=(100, 60)) as pilot:
+        await open_settings(app, pilot)
+        assert "Inbox notes: kept forever" in screen_text(app.screen)
+        app.screen.query_one("#keep_inbox", Input).value = "30"
+        app.screen.query_one("#keep_notes", Input).value = "a month"
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert "number of days" in err(app, "keep_notes")
+        app.screen.query_one("#keep_notes", Input).value = ""
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        shown = screen_text(app.screen)
+        assert f"Inbox notes: kept 30 days; 1 to remove, oldest {(FIXED - timedelta(days=40)):%Y-%m-%d}" in shown
+        assert store.con().execute("SELECT count(*) FROM note").fetchone()[0] == 2  # nothing yet
+        await pilot.press("ctrl+r")
+        await settle(app, pilot)
+        assert type(app.screen).__name__ == "ConfirmDialog"
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert store.con().execute("SELECT count(*) FROM note").fetchone()[0] == 2
+        await pilot.press("ctrl+r")
+        await settle(app, pilot)
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert [r[0] for r in store.con().execute("SELECT text FROM note")] == ["inbox note from last week"]
+        assert store.con().execute("SELECT id FROM note WHERE id = ?", (old.id,)).fetchone() is None
+        assert "Inbox notes: kept 30 days; nothing older" in screen_text(app.screen)
+        assert store.con().execute("SELECT keep_inbox_days FROM manager").fetchone()[0] == 30

@@ -70,8 +70,8 @@ LOCAL_ONLY: dict[str, tuple[str, ...]] = {
 }
 # Tables that are not exported: the manager row is the folder and the manifest, the
 # feedback script is not part of the store contract, sync_state holds export cursors,
-# ingest_file what import has read.
-LOCAL_TABLES = ("manager", "script_question", "sync_state", "ingest_file")
+# ingest_file what import has read, privacy_receipt what purges and forgetting removed.
+LOCAL_TABLES = ("manager", "script_question", "sync_state", "ingest_file", "privacy_receipt")
 JSON_COLUMNS = {"goal": ("skill_ids",), "call": ("prep_answers", "skill_ids")}
 # Stable list order inside documents (SQL text order is code point order, as in Python).
 ORDER = {

@@ -62,6 +62,7 @@ def _sqlite_pragmas(dbapi_con: object, _record: object) -> None:
     cur = dbapi_con.cursor()  # type: ignore[attr-defined]
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA busy_timeout=5000")
+    cur.execute("PRAGMA secure_delete=ON")  # content a tombstone overwrites is zeroed, not freed
     cur.close()
 
 

@@ -371,11 +371,12 @@ class FeedbackScreen(DraftKeeper, BaseScreen[None]):
 
     @on(RecapSaveAsked)
     def _save_recap(self) -> None:
+        from fieldcoach.paths import recaps_dir
         from fieldcoach.recap import save_recap
 
         if not isinstance(self.view, RecapView) or self.detail is None:
             return
-        folder = self.fc.store.path.parent / "recaps"
+        folder = recaps_dir(self.fc.store.path)
         self.run_blocking(RECAP_FILE, save_recap, folder, self.detail, self.view.markdown,
                           now=self.fc.now(), tz=self.fc.tz)
 
