@@ -150,8 +150,9 @@ def _cmd_privacy_team(args: argparse.Namespace) -> int | None:
 
 def _privacy_parser(sub: argparse._SubParsersAction[_Parser], db_help: str) -> None:
     """`fieldcoach privacy ACTION`; each action's parser in its own block below."""
-    privacy = sub.add_parser("privacy", help="data protection: retention purge, forget a rep, subject access",
-                             description="data protection: retention purge, forget a rep, subject access")
+    about = ("data protection: retention purge, forget a rep, subject access, and the team "
+             "database's audit log and works agreement")
+    privacy = sub.add_parser("privacy", help=about, description=about)
     privacy_sub = privacy.add_subparsers(dest="privacy_command", metavar="ACTION", required=True)
 
     def action(name: str, help_: str) -> argparse.ArgumentParser:
