@@ -1,8 +1,9 @@
-"""Forget a rep through a PostgreSQL team database: after `fieldcoach privacy forget`,
+"""Forgetting and retention through a PostgreSQL team database. After `fieldcoach privacy forget`,
 `fieldcoach export --store` and `fieldcoach team load --db postgresql://...`, no row of
 any table holds the rep's name or the texts about them, in a team database that had
 loaded the store before and in one that loads it for the first time. Every column of
-every table is searched, read as text.
+every table is searched, read as text. The same for what the manager's retention purge
+removed.
 
 The rows are one thing, the table files another: PostgreSQL leaves an updated row's old
 version in the file until VACUUM, and a plain VACUUM can leave its bytes in a page's free
@@ -11,14 +12,17 @@ tables after a load that applied a forgetting; the test checks at its end that i
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from pg_server import USER, PgServer
-from privacy_seed import KEPT, MARKERS, NAME, NOTE, seed
+from privacy_seed import ACCOUNT, KEPT, MARKERS, NAME, NOTE, seed
 from sqlalchemy import create_engine, inspect, text
 
 from fieldcoach.cli import main
+from fieldcoach.clock import to_db
+from fieldcoach.privacy.retention import save_retention
 
 
 def _rows_holding(url: str, markers: tuple[str, ...] = MARKERS) -> dict[str, set[str]]:
@@ -88,5 +92,30 @@ def test_a_forgotten_rep_leaves_no_row_of_the_postgresql_team_database(
         on_disk = _file_bytes(pg_server, team)
         assert [m for m in MARKERS if m.encode() in on_disk] == []
         assert KEPT.encode() in on_disk
+    finally:
+        seeded.store.close()
+
+
+def test_what_retention_purged_leaves_no_row_of_the_postgresql_team_database(
+        tmp_path: Path, pg_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    seeded = seed(tmp_path / "data" / "fieldcoach.db")
+    db, store_dir = str(seeded.store.path), tmp_path / "store"
+    con = seeded.store.con()
+    old = to_db(datetime.now(UTC) - timedelta(days=100))
+    con.execute("UPDATE note SET taken_at = ? WHERE text = ?", (old, NOTE))
+    con.execute("UPDATE call SET started_at = ? WHERE id = ?", (old, seeded.other_call))
+    purged = (NOTE, KEPT, "Other account")  # a shared note; the other rep's whole call
+    try:
+        assert main(["export", "--store", str(store_dir), "--db", db]) == 0
+        _load(store_dir, pg_url)
+        assert set(_rows_holding(pg_url, purged)) == set(purged)
+
+        save_retention(seeded.store, {"private_notes": None, "notes": 30, "ratings": None,
+                                      "calls": 90, "inbox": None})
+        assert main(["privacy", "purge", "--db", db]) == 0
+        assert main(["export", "--store", str(store_dir), "--db", db]) == 0
+        _load(store_dir, pg_url)
+        assert _rows_holding(pg_url, purged) == {}
+        assert set(_rows_holding(pg_url, (NAME, ACCOUNT))) == {NAME, ACCOUNT}  # the rest stays
     finally:
         seeded.store.close()
