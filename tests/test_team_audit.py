@@ -1,7 +1,7 @@
 """Who saw what: each load, report, export, subject access and Team view opening leaves one
 row in the team database's audit log; the database refuses to change a row; the retention
-purge removes only old rows; `fieldcoach privacy log` prints the log. Real SQLite team
-databases loaded from a demo team store."""
+purge removes only old rows; `fieldcoach privacy log` prints the log. Real SQLite and
+PostgreSQL team databases loaded from a demo team store."""
 
 from __future__ import annotations
 
@@ -9,13 +9,14 @@ import getpass
 import json
 import shutil
 import socket
-import sqlite3
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy.exc import DBAPIError
+from team_sql import dialect, execute, query
 
 from fieldcoach.cli import main
 from fieldcoach.clock import to_db
@@ -39,8 +40,9 @@ def store(demo_store: Path, tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
-    return tmp_path / "team.db"
+def db(team_url: str) -> str:
+    """An empty team database on each engine, by URL."""
+    return team_url
 
 
 @pytest.fixture
@@ -50,25 +52,22 @@ def policy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return path
 
 
-def _log(db: Path) -> list[dict[str, Any]]:
-    con = sqlite3.connect(db)
-    try:
-        rows = con.execute("SELECT id, at, who, action, scope FROM audit_log ORDER BY id").fetchall()
-    finally:
-        con.close()
+def _log(db: str) -> list[dict[str, Any]]:
+    rows = query(db, "SELECT id, at, who, action, scope FROM audit_log ORDER BY id")
     return [{"id": r[0], "at": r[1], "who": r[2], "action": r[3], "scope": json.loads(r[4])} for r in rows]
 
 
-def _loaded(store: Path, db: Path) -> None:
+def _loaded(store: Path, db: str) -> None:
     assert main(["team", "load", str(store), "--db", str(db)]) == 0
 
 
-def test_a_load_records_one_row_with_its_folders_files_and_managers(store: Path, db: Path,
+def test_a_load_records_one_row_with_its_folders_files_and_managers(store: Path, db: str,
                                                                       capsys: pytest.CaptureFixture[str]) -> None:
     _loaded(store, db)
     [row] = _log(db)
     assert row["action"] == "load"
-    assert row["who"] == f"{getpass.getuser()}@{socket.gethostname()}"
+    on_server = "" if dialect(db) == "sqlite" else " (database user fieldcoach)"
+    assert row["who"] == f"{getpass.getuser()}@{socket.gethostname()}{on_server}"
     assert row["scope"]["folders"] == [str(store.resolve())]
     assert row["scope"]["managers"] == 2
     files = row["scope"]["files"]
@@ -83,7 +82,7 @@ def test_a_load_records_one_row_with_its_folders_files_and_managers(store: Path,
 @pytest.mark.parametrize("flag, action, fmt", [([], "report", "table"), (["--csv"], "export", "csv"),
                                                (["--json"], "export", "json")])
 def test_a_report_records_its_period_format_and_the_agreed_figures(
-        store: Path, db: Path, policy: Path, capsys: pytest.CaptureFixture[str],
+        store: Path, db: str, policy: Path, capsys: pytest.CaptureFixture[str],
         flag: list[str], action: str, fmt: str) -> None:
     policy.write_text('[team_view]\nrep_detail = true\nfigures = ["minutes", "gap"]\n', encoding="utf-8")
     _loaded(store, db)
@@ -96,7 +95,7 @@ def test_a_report_records_its_period_format_and_the_agreed_figures(
                             "format": fmt, "figures": ["minutes", "gap"], "rep_detail": True, "managers": 2}
 
 
-def test_the_team_views_start_up_records_a_view(store: Path, db: Path) -> None:
+def test_the_team_views_start_up_records_a_view(store: Path, db: str) -> None:
     engine = open_team_db(resolve_url(str(db)))
     try:
         audit.record_view(engine, {"period": "4weeks", "rep_detail": False})
@@ -106,51 +105,46 @@ def test_the_team_views_start_up_records_a_view(store: Path, db: Path) -> None:
     assert (row["action"], row["scope"]) == ("view", {"period": "4weeks", "rep_detail": False})
 
 
-def test_the_database_refuses_to_change_a_row(store: Path, db: Path) -> None:
+TRIGGERS = {"sqlite": "SELECT name FROM sqlite_master WHERE type = 'trigger'",
+            "postgresql": "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal"}
+
+
+def test_the_database_refuses_to_change_a_row(store: Path, db: str) -> None:
     _loaded(store, db)
-    con = sqlite3.connect(db)
-    try:
-        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-            con.execute("UPDATE audit_log SET who = 'someone else'")
-    finally:
-        con.close()
+    with pytest.raises(DBAPIError, match="append-only"):
+        execute(db, "UPDATE audit_log SET who = 'someone else'")
     assert _log(db)[0]["who"] != "someone else"
 
 
-def test_a_version_1_database_gets_the_refusal_with_its_audit_log(db: Path) -> None:
+def test_a_version_1_database_gets_the_refusal_with_its_audit_log(db: str) -> None:
     open_team_db(resolve_url(str(db))).dispose()
-    con = sqlite3.connect(db)
-    with con:
-        con.execute("DROP TABLE audit_log")
-        for table, col in (("manager", "budget_minutes_week"), ("manager", "late_minutes"),
-                           ("call", "rep_acknowledged_at"), ("call", "rep_comment")):
-            con.execute(f'ALTER TABLE "{table}" DROP COLUMN {col}')
-        con.execute("UPDATE schema_version SET version = 1")
-    con.close()
+    execute(db, "DROP TABLE audit_log",
+            *(f'ALTER TABLE "{table}" DROP COLUMN {col}'
+              for table, col in (("manager", "budget_minutes_week"), ("manager", "late_minutes"),
+                                 ("call", "rep_acknowledged_at"), ("call", "rep_comment"))),
+            "UPDATE schema_version SET version = 1")
+    if dialect(db) == "postgresql":  # the function outlives the table's trigger: drop it too
+        execute(db, "DROP FUNCTION audit_log_refuse_update()")
     open_team_db(resolve_url(str(db))).dispose()  # migrates to version 2
-    con = sqlite3.connect(db)
-    try:
-        triggers = con.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall()
-    finally:
-        con.close()
-    assert triggers == [("audit_log_append_only",)]
+    assert query(db, TRIGGERS[dialect(db)]) == [("audit_log_append_only",)]
+    _aged(db, [1])
+    with pytest.raises(DBAPIError, match="append-only"):
+        execute(db, "UPDATE audit_log SET action = 'nothing'")
 
 
-def test_a_database_without_the_refusal_gets_it_at_the_next_load(store: Path, db: Path) -> None:
+def test_a_database_without_the_refusal_gets_it_at_the_next_load(store: Path, db: str) -> None:
     open_team_db(resolve_url(str(db))).dispose()
-    con = sqlite3.connect(db)
-    con.execute("DROP TRIGGER audit_log_append_only")
-    con.close()
+    execute(db, "DROP TRIGGER audit_log_append_only"
+            + (" ON audit_log" if dialect(db) == "postgresql" else ""))
+    assert query(db, TRIGGERS[dialect(db)]) == []
+    _aged(db, [1])
+    execute(db, "UPDATE audit_log SET action = 'nothing'")  # nothing refuses it now
     _loaded(store, db)
-    con = sqlite3.connect(db)
-    try:
-        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-            con.execute("UPDATE audit_log SET action = 'nothing'")
-    finally:
-        con.close()
+    with pytest.raises(DBAPIError, match="append-only"):
+        execute(db, "UPDATE audit_log SET action = 'nothing'")
 
 
-def _aged(db: Path, days: list[int]) -> None:
+def _aged(db: str, days: list[int]) -> None:
     engine = open_team_db(resolve_url(str(db)))
     try:
         with engine.begin() as con:
@@ -162,14 +156,14 @@ def _aged(db: Path, days: list[int]) -> None:
 
 @pytest.mark.parametrize("days, kept", [(30, [29, "load"]), (0, [400, 31, 29, "load"])])
 def test_each_load_purges_only_the_rows_older_than_the_retention(
-        store: Path, db: Path, policy: Path, days: int, kept: list[Any]) -> None:
+        store: Path, db: str, policy: Path, days: int, kept: list[Any]) -> None:
     policy.write_text(f"[retention]\naudit_log_days = {days}\n", encoding="utf-8")
     _aged(db, [400, 31, 29])
     _loaded(store, db)
     assert [r["scope"].get("age", r["action"]) for r in _log(db)] == kept
 
 
-def test_privacy_log_prints_an_aligned_table_in_local_time(store: Path, db: Path, tmp_path: Path,
+def test_privacy_log_prints_an_aligned_table_in_local_time(store: Path, db: str, tmp_path: Path,
                                                            monkeypatch: pytest.MonkeyPatch,
                                                            capsys: pytest.CaptureFixture[str]) -> None:
     hostile = Path(shutil.copytree(store, tmp_path / "st\x1b]0;owned\x07ore"))
@@ -186,7 +180,8 @@ def test_privacy_log_prints_an_aligned_table_in_local_time(store: Path, db: Path
     out = capsys.readouterr().out
     lines = out.splitlines()
     assert lines[0].split() == ["when", "who", "action", "scope"]
-    assert [line.split()[3] for line in lines[1:]] == ["load", "export"]
+    column = lines[0].index("action")  # the who column has spaces on a server
+    assert [line[column:].split()[0] for line in lines[1:]] == ["load", "export"]
     assert len({line.index(" load ") if " load " in line else line.index(" export ") for line in lines[1:]}) == 1
     assert "\x1b" not in out and "\x07" not in out and "owned" in out
     stamp = datetime.fromisoformat(_log(db)[0]["at"])
@@ -194,7 +189,7 @@ def test_privacy_log_prints_an_aligned_table_in_local_time(store: Path, db: Path
     assert "format csv" in lines[2] and "figures minutes, sessions" in lines[2]
 
 
-def test_privacy_log_since_a_date_and_as_json(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_privacy_log_since_a_date_and_as_json(db: str, capsys: pytest.CaptureFixture[str]) -> None:
     _aged(db, [10, 1])
     since = (datetime.now(UTC) - timedelta(days=5)).date().isoformat()
     assert main(["privacy", "log", "--db", str(db), "--since", since, "--json"]) == 0
@@ -207,14 +202,14 @@ def test_privacy_log_since_a_date_and_as_json(db: Path, capsys: pytest.CaptureFi
     (["privacy", "log", "--since", "last week"], "--since takes a date"),
     (["privacy", "log"], "no team database at"),
 ])
-def test_privacy_log_errors_are_one_line(db: Path, capsys: pytest.CaptureFixture[str],
+def test_privacy_log_errors_are_one_line(db: str, capsys: pytest.CaptureFixture[str],
                                          argv: list[str], says: str) -> None:
     assert main([*argv, "--db", str(db)]) == 1
     err = capsys.readouterr().err
     assert says in err and err.count("\n") == 1 and "Traceback" not in err
 
 
-def test_a_stored_stamp_sorts_as_time(db: Path) -> None:
+def test_a_stored_stamp_sorts_as_time(db: str) -> None:
     """The purge and --since compare stored text: it must order as the times do."""
     a, b = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC), datetime(2026, 1, 2, 3, 4, 5, 1, tzinfo=UTC)
     assert to_db(a) < to_db(b)

@@ -1,12 +1,10 @@
 """`fieldcoach privacy policy` (the works agreement as a page, and --init) and subject access
-from the team database (everything it holds about one rep or manager), on real SQLite team
-databases loaded from a demo team store."""
+from the team database (everything it holds about one rep or manager), on real SQLite and
+PostgreSQL team databases loaded from a demo team store."""
 
 from __future__ import annotations
 
 import json
-import shutil
-import sqlite3
 import stat
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,6 +12,7 @@ from typing import Any
 
 import jsonschema
 import pytest
+from team_sql import execute, query
 
 from fieldcoach.cli import main
 from fieldcoach.errors import UserError
@@ -78,32 +77,24 @@ def test_init_writes_the_default_commented_file_and_never_overwrites(
 # --- subject access -----------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def loaded(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A team database of two managers; tests copy it before they change it."""
-    folder = tmp_path_factory.mktemp("access")
-    write_team(folder / "store", managers=2, calls=8, now=NOW)
-    engine = open_team_db(resolve_url(str(folder / "team.db")))
-    try:
-        load(engine, [folder / "store"])
-    finally:
-        engine.dispose()
-    return folder / "team.db"
+def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("access") / "store"
+    write_team(folder, managers=2, calls=8, now=NOW)
+    return folder
 
 
 @pytest.fixture
-def db(loaded: Path, tmp_path: Path) -> Path:
-    return Path(shutil.copy(loaded, tmp_path / "team.db"))
-
-
-def _query(db: Path, sql: str, *params: Any) -> list[tuple[Any, ...]]:
-    con = sqlite3.connect(db)
+def db(demo_store: Path, team_url: str) -> str:
+    """A team database of two managers on each engine, by URL."""
+    engine = open_team_db(resolve_url(team_url))
     try:
-        return con.execute(sql, params).fetchall()
+        load(engine, [demo_store])
     finally:
-        con.close()
+        engine.dispose()
+    return team_url
 
 
-def _access(db: Path, person: str) -> dict[str, Any]:
+def _access(db: str, person: str) -> dict[str, Any]:
     engine = open_team_db(resolve_url(str(db)), create=False)
     try:
         return subject_access(engine, person, NOW)
@@ -111,13 +102,13 @@ def _access(db: Path, person: str) -> dict[str, Any]:
         engine.dispose()
 
 
-def _busiest_rep(db: Path) -> tuple[str, str]:
-    [(rid, name)] = _query(db, "SELECT r.id, r.name FROM rep r JOIN call c ON c.rep_id = r.id "
-                               "GROUP BY r.id ORDER BY count(*) DESC, r.id LIMIT 1")
+def _busiest_rep(db: str) -> tuple[str, str]:
+    [(rid, name)] = query(db, "SELECT r.id, r.name FROM rep r JOIN call c ON c.rep_id = r.id "
+                              "GROUP BY r.id, r.name ORDER BY count(*) DESC, r.id LIMIT 1")
     return rid, name
 
 
-def test_a_reps_document_holds_every_record_about_the_rep_and_validates(db: Path) -> None:
+def test_a_reps_document_holds_every_record_about_the_rep_and_validates(db: str) -> None:
     rid, name = _busiest_rep(db)
     doc = json.loads(json.dumps(_access(db, rid)))  # JSON-able as it stands
     jsonschema.Draft202012Validator(SCHEMA).validate(doc)
@@ -131,36 +122,34 @@ def test_a_reps_document_holds_every_record_about_the_rep_and_validates(db: Path
            "debrief_answer": {a["id"] for c in calls.values() for a in c["debrief_answers"]},
            "rating": {r["id"] for c in calls.values() for r in c["ratings"]}}
     for table in ("call", "goal", "expectation", "next_step"):
-        assert ids[table] == {r[0] for r in _query(db, f"SELECT id FROM {table} WHERE rep_id = ?", rid)}, table
+        assert ids[table] == {r[0] for r in query(db, f"SELECT id FROM {table} WHERE rep_id = :rid", rid=rid)}, table
     in_calls = f"call_id IN (SELECT id FROM call WHERE rep_id = '{rid}')"
     for table in ("note", "debrief_answer", "rating"):
-        assert ids[table] == {r[0] for r in _query(db, f"SELECT id FROM {table} WHERE {in_calls}")}, table
+        assert ids[table] == {r[0] for r in query(db, f"SELECT id FROM {table} WHERE {in_calls}")}, table
     assert ids["call"] and ids["note"] and ids["rating"] and ids["goal"]
     # whole records, as stored
-    [(text,)] = _query(db, "SELECT text FROM note WHERE id = ?", sorted(ids["note"])[0])
+    [(text,)] = query(db, "SELECT text FROM note WHERE id = :id", id=sorted(ids["note"])[0])
     assert [n["text"] for c in calls.values() for n in c["notes"] if n["id"] == sorted(ids["note"])[0]] == [text]
     named = {s["id"] for s in doc["skills"]}
     assert {r["skill_id"] for c in calls.values() for r in c["ratings"]} <= named
     assert all(isinstance(c["skill_ids"], list) for c in calls.values())
 
 
-def test_a_managers_document_holds_their_record_reps_and_calls_only(db: Path) -> None:
-    [(mid, name), *_] = _query(db, "SELECT id, name FROM manager ORDER BY id")
+def test_a_managers_document_holds_their_record_reps_and_calls_only(db: str) -> None:
+    [(mid, name), *_] = query(db, "SELECT id, name FROM manager ORDER BY id")
     doc = _access(db, name.upper())  # a name in any case
     jsonschema.Draft202012Validator(SCHEMA).validate(doc)
     assert doc["subject"]["kind"] == "manager" and doc["manager"]["id"] == mid
-    assert {r["id"] for r in doc["reps"]} == {r[0] for r in _query(db, "SELECT id FROM rep WHERE manager_id = ?", mid)}
-    assert {c["id"] for c in doc["calls"]} == {r[0] for r in _query(db, "SELECT id FROM call WHERE manager_id = ?", mid)}
+    assert {r["id"] for r in doc["reps"]} == {r[0] for r in query(db, "SELECT id FROM rep WHERE manager_id = :mid", mid=mid)}
+    assert {c["id"] for c in doc["calls"]} == {r[0] for r in query(db, "SELECT id FROM call WHERE manager_id = :mid", mid=mid)}
     assert {r["by"] for c in doc["calls"] for r in c["ratings"]} == {"manager"}
 
 
-def test_a_name_two_managers_share_is_refused_with_the_candidates_on_one_line(db: Path) -> None:
-    reps = _query(db, "SELECT r.id, m.name FROM rep r JOIN manager m ON m.id = r.manager_id "
-                      "GROUP BY r.manager_id ORDER BY r.id")
-    con = sqlite3.connect(db)
-    with con:
-        con.executemany("UPDATE rep SET name = 'Sam Lee' WHERE id = ?", [(r[0],) for r in reps])
-    con.close()
+def test_a_name_two_managers_share_is_refused_with_the_candidates_on_one_line(db: str) -> None:
+    reps = query(db, "SELECT min(r.id), min(m.name) FROM rep r JOIN manager m ON m.id = r.manager_id "
+                     "GROUP BY r.manager_id ORDER BY 1")
+    for rid, _ in reps:
+        execute(db, "UPDATE rep SET name = 'Sam Lee' WHERE id = :rid", rid=rid)
     with pytest.raises(UserError) as err:
         _access(db, "sam lee")
     said = str(err.value)
@@ -171,7 +160,7 @@ def test_a_name_two_managers_share_is_refused_with_the_candidates_on_one_line(db
 
 
 def test_access_writes_json_and_markdown_for_the_owner_only_and_is_logged(
-        db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     rid, name = _busiest_rep(db)
     out = tmp_path / "out"
     assert main(["privacy", "access", rid, "--team", "--db", str(db), "--out", str(out)]) == 0
@@ -184,7 +173,7 @@ def test_access_writes_json_and_markdown_for_the_owner_only_and_is_logged(
     assert md.startswith(f"# What the team database holds about {name}")
     notes = [n for c in written["calls"] for n in c["notes"] if n["text"]]
     assert notes and all(n["text"] in md for n in notes)
-    [(action, scope)] = _query(db, "SELECT action, scope FROM audit_log")
+    [(action, scope)] = query(db, "SELECT action, scope FROM audit_log")
     assert action == "access"
     assert json.loads(scope) == {"subject": {"kind": "rep", "id": rid}, "out": str(out.resolve()),
                                  "formats": ["json", "markdown"]}
@@ -192,19 +181,16 @@ def test_access_writes_json_and_markdown_for_the_owner_only_and_is_logged(
     assert [e["action"] for e in _access(db, rid)["audit_log"]] == ["access"]
 
 
-def test_markdown_shows_control_characters_of_stored_text_as_symbols(db: Path) -> None:
+def test_markdown_shows_control_characters_of_stored_text_as_symbols(db: str) -> None:
     rid, _ = _busiest_rep(db)
-    con = sqlite3.connect(db)
-    with con:
-        con.execute("UPDATE rep SET name = ? WHERE id = ?", ("Eve \x1b[2J\x07", rid))
-    con.close()
+    execute(db, "UPDATE rep SET name = :name WHERE id = :rid", name="Eve \x1b[2J\x07", rid=rid)
     md = as_markdown(_access(db, rid))
     assert "\x1b" not in md and "\x07" not in md and "Eve ␛[2J" in md
 
 
 @pytest.mark.parametrize("person, says", [("Nobody Here", "no rep or manager called"),
                                           ("", "no rep or manager called")])
-def test_access_errors_are_one_line_and_write_nothing(db: Path, tmp_path: Path,
+def test_access_errors_are_one_line_and_write_nothing(db: str, tmp_path: Path,
                                                       capsys: pytest.CaptureFixture[str],
                                                       person: str, says: str) -> None:
     out = tmp_path / "out"
@@ -212,7 +198,7 @@ def test_access_errors_are_one_line_and_write_nothing(db: Path, tmp_path: Path,
     err = capsys.readouterr().err
     assert says in err and err.count("\n") == 1
     assert not out.exists()
-    assert _query(db, "SELECT count(*) FROM audit_log") == [(0,)]
+    assert query(db, "SELECT count(*) FROM audit_log") == [(0,)]
 
 
 def test_the_team_actions_join_a_privacy_group_the_managers_side_made_first() -> None:

@@ -196,10 +196,14 @@ class Terminal:
     def quit(self, timeout: float = DEADLINE_S) -> int:
         """ctrl+q, as the README says, and wait for the process to end; returns its status."""
         self.press("ctrl+q")
+        return self.wait_exit("ctrl+q", timeout)
+
+    def wait_exit(self, after: str, timeout: float = DEADLINE_S) -> int:
+        """Wait for the process to end (after: what should have ended it); its status."""
         deadline = time.monotonic() + timeout
         while self.proc.poll() is None:
             if time.monotonic() > deadline:
-                raise AssertionError(f"fieldcoach still running {timeout:.0f} s after ctrl+q\n{self.dump()}")
+                raise AssertionError(f"fieldcoach still running {timeout:.0f} s after {after}\n{self.dump()}")
             self._pump(0.05)
         return self.proc.returncode
 
