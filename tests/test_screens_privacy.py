@@ -59,3 +59,24 @@ async def test_nothing_is_purged_at_start_when_everything_is_kept_forever(store,
         await settle(app, pilot)
         assert store.con().execute("SELECT count(*) FROM note").fetchone()[0] == 1
         assert not [n for n in notifications(app) if "Retention" in n]
+
+
+async def test_a_late_read_of_a_forgotten_rep_does_not_pop_the_roster(store, db_path):
+    """Forgetting pops the rep's page; the page's own reload (started as the confirmation
+    closed) may answer after that, finding no rep: it must not pop the roster too."""
+    from screens.rep import RepPage
+
+    rep = services.add_rep(store, "Dana Quillfeather")
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.action_open_reps()
+        await settle(app, pilot)
+        app.open_rep(rep)
+        await settle(app, pilot)
+        page = app.screen
+        app.pop_screen()
+        await settle(app, pilot)
+        page._show(RepPage(None, []))  # the reload's answer, arriving late
+        await settle(app, pilot)
+        assert type(app.screen).__name__ == "RepsScreen"
