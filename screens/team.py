@@ -196,6 +196,7 @@ class TeamBase(BaseScreen[None]):
             self.notify("This is the current period.")
 
     def on_failed(self, message: Failed) -> None:
+        self.call_after_refresh(self.team.figures_shown)
         self.query_one("#period", Static).update(Text(message.text, style="red"))
         self.notify(escape(message.text), severity="error")
 
@@ -275,6 +276,7 @@ class TeamScreen(TeamBase):
         read_for, (_opened, figures) = message.value
         if read_for != self.loaded_for:
             return
+        self.call_after_refresh(self.team.figures_shown)
         table = self.query_one("#managers", FigureTable)
         empty = self.query_one("#empty", Static)
         if figures is None:

@@ -3,6 +3,9 @@ tests/team_seed.py (figures worked out in tests/test_team_figures.py)."""
 
 from __future__ import annotations
 
+import gc
+import subprocess
+import sys
 import threading
 from datetime import UTC
 from pathlib import Path
@@ -181,3 +184,27 @@ def test_the_view_refuses_a_mistyped_policy_in_one_line(tmp_path: Path, capsys: 
     assert main(["team", "--db", str(tmp_path / "team.db"), "--policy", str(bad)]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "rep_detail must be true or false" in err
+
+
+def test_the_first_frame_needs_no_sqlalchemy() -> None:
+    """SQLAlchemy (a fifth of a second to import) and the queries load in the worker, after
+    the loading state is drawn: the modules behind the first frame do not import them."""
+    code = ("import sys; import fieldcoach.cli, fieldcoach.team.policy, screens.team_app, screens.team; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'sqlalchemy' "
+            "or m in ('fieldcoach.team.rollup', 'fieldcoach.team.db')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parent.parent)
+    assert out.stdout.strip() == "[]", out.stdout[:500]
+
+
+async def test_a_plain_file_is_resolved_by_the_read_and_the_gc_comes_back_on(url: str) -> None:
+    app = _app(url.removeprefix("sqlite:///"))  # as `fieldcoach team --db FILE` passes it on
+    gc.disable()  # as the command line does for launch
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(app, pilot)
+            assert [r[0] for r in _rows(app)] == ["Team", "Mara Lind", "Noor Haddad"]
+            await pilot.pause()
+            assert gc.isenabled()
+    finally:
+        gc.enable()
