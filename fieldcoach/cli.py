@@ -264,12 +264,12 @@ def _cmd_sync(args: argparse.Namespace) -> int:
 
 
 def _cmd_team(args: argparse.Namespace) -> int:
+    if args.team_command is None:
+        return _team_view(args)
     from .team import commands
 
     if args.team_command == "load":
         return commands.load(args.db, args.paths)
-    if args.team_command is None:
-        return _team_view(args)
     if not 0 <= args.back <= 1000:
         raise UserError("--back takes a number from 0 to 1000")
     now = None
@@ -285,13 +285,18 @@ def _cmd_team(args: argparse.Namespace) -> int:
 
 
 def _team_view(args: argparse.Namespace) -> int:
-    from .team.db import resolve_url
+    import gc
+
     from .team.policy import load_policy
 
     policy = load_policy(getattr(args, "policy", None))  # refused with one line before the screen
+    # No cyclic GC until the first figures are shown (as for the main app): collections of
+    # the freshly imported heap (Textual, then SQLAlchemy in the worker) cost launch time.
+    gc.disable()
     from screens.team_app import TeamApp
 
-    app = TeamApp(resolve_url(args.db), policy)
+    # the database (and SQLAlchemy) is opened by the view's worker, after the first frame
+    app = TeamApp(args.db, policy)
     app.run()
     if app.startup_error:
         raise UserError(app.startup_error)

@@ -17,7 +17,7 @@ from rich.markup import escape
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Header, Sparkline, Static
 
@@ -58,6 +58,63 @@ PERIOD_PALETTE = (
 )
 
 
+LEGEND_BINDING = Binding("question_mark", "legend", "Legend", id="team-legend",
+                         tooltip="What each column means (again: hide it)")
+LEGEND_PALETTE = ("screen.legend", "Show what the figures mean", "A line on each column and the bar charts")
+# One line on each column, for the legend (fieldcoach.team.rollup says it at length).
+MEANING = {
+    "minutes": "coaching minutes in the period (time with the rep on the call, plus the debrief)",
+    "budget": "the manager's weekly coaching budget times the period's weeks",
+    "sessions": "coaching calls started in the period",
+    "coverage": "reps coached in the period / reps on the roster",
+    "not coached": "reps with no coaching call in the 14 days to the period's end",
+    "last coached": "the rep's latest coaching call",
+    "delay": "median time from the end of the call to the start of the debrief",
+    "late": "debriefs started later than the manager's threshold (30 min unless set)",
+    "ratio": "coaching sessions : selling calls done",
+    "done": "next steps done in the period",
+    "overdue": "next steps due in the period and not done",
+    "gap": "mean difference between the rep's own rating and the manager's, per skill (0: they agree)",
+    "gap before": "the same gap in the period before",
+    "closing": "yes when the gap is smaller than in the period before",
+    "skills": "mean change of the manager's ratings on the rep's agreed focus skills (+: better)",
+}
+LEGEND_CSS = """
+#legend-box { display: none; height: auto; max-height: 50%; padding: 0 1; border-top: solid $primary; }
+"""
+NO_FIGURE = "–"  # a cell with nothing to measure (no debrief, no ratings, no budget)
+
+
+def fmt_delay(minutes: float | None) -> str:
+    """A feedback delay in the unit a reader takes in at a glance: minutes, hours or days."""
+    if minutes is None:
+        return ""
+    if minutes < 120:
+        return f"{minutes:.0f} min"
+    if minutes < 48 * 60:
+        return f"{minutes / 60:.0f} h"
+    days = minutes / (24 * 60)
+    return f"{days:.0f} d" if round(days, 1) == round(days) else f"{days:.1f} d"
+
+
+# Cells the screen words differently from the report (which keeps plain numbers).
+SHOWN_AS = {"delay": lambda f: fmt_delay(f.median_delay_minutes)}
+
+
+def _legend(cols: Sequence[Column]) -> Text:
+    t = Text()
+    width = max(len(c.header) for c in cols)
+    for c in cols:
+        if c.header in MEANING:
+            t.append(f"{c.header:>{width}}  ", style="bold")
+            t.append(MEANING[c.header] + "\n")
+    t.append(f"{NO_FIGURE:>{width}}  ", style="bold")
+    t.append("no figure: nothing to measure in the period\n")
+    t.append("Bars: the selected row's coaching minutes and rating gap in each week of the period, oldest "
+             "first (a narrow terminal shows the most wanted columns; widen it for the rest).", style="dim")
+    return t
+
+
 def _period_line(p: Period, extra: str = "") -> Text:
     t = Text()
     t.append(f"{KIND_LABEL.get(p.kind, p.kind)}: {p.label}", style="bold")
@@ -79,6 +136,7 @@ class FigureTable(DataTable[Text]):
         self.sort_index = 1 if len(self.cols) > 1 else 0   # the first figure, largest first
         self.descending = self.cols[self.sort_index].numeric
         self._laid_out_width = 0
+        self.shown: list[int] = []  # the columns on screen, by index
 
     def show(self, items: Sequence[tuple[str, Any]], pinned: tuple[str, Any] | None = None) -> None:
         self.items, self.pinned = list(items), pinned
@@ -87,8 +145,9 @@ class FigureTable(DataTable[Text]):
     def sort_by(self, index: int | None = None) -> None:
         """Sort by column index, or (None) by the next column; the same column again
         turns the order round."""
-        if index is None:
-            index = (self.sort_index + 1) % len(self.cols)
+        if index is None:  # the next column on screen: a narrow terminal hides some
+            shown = self.shown or list(range(len(self.cols)))
+            index = next((i for i in shown if i > self.sort_index), shown[0])
         if index == self.sort_index:
             self.descending = not self.descending
         else:
@@ -129,9 +188,9 @@ class FigureTable(DataTable[Text]):
             return
         self._laid_out_width = self.size.width
         rows = ([self.pinned] if self.pinned else []) + self.ordered()
-        cells = [[c.cell(f) for c in self.cols] for _, f in rows]
+        cells = [[SHOWN_AS.get(c.header, c.cell)(f) for c in self.cols] for _, f in rows]
         widths = [max([len(c.header) + 2, *(len(r[i]) for r in cells)]) for i, c in enumerate(self.cols)]
-        keep = self._visible(widths)
+        keep = self.shown = self._visible(widths)
         cursor_key = None
         if self.row_count and self.cursor_row >= 0:
             cursor_key = self.coordinate_to_cell_key(Coordinate(self.cursor_row, 0)).row_key.value
@@ -144,7 +203,8 @@ class FigureTable(DataTable[Text]):
                             key=str(i))
         for (key, _f), row in zip(rows, cells, strict=True):
             style = "bold" if self.pinned and key == self.pinned[0] else ""
-            self.add_row(*(Text(row[i], style=style, justify="right" if self.cols[i].numeric else "left",
+            self.add_row(*(Text(row[i] or NO_FIGURE, style=style if row[i] else "dim",
+                                justify="right" if self.cols[i].numeric else "left",
                                 no_wrap=True, overflow="ellipsis") for i in keep), key=key)
         keys = [k for k, _ in rows]
         if keys:
@@ -195,7 +255,12 @@ class TeamBase(BaseScreen[None]):
         else:
             self.notify("This is the current period.")
 
+    def action_legend(self) -> None:
+        box = self.query_one("#legend-box")
+        box.display = not box.display
+
     def on_failed(self, message: Failed) -> None:
+        self.call_after_refresh(self.team.figures_shown)
         self.query_one("#period", Static).update(Text(message.text, style="red"))
         self.notify(escape(message.text), severity="error")
 
@@ -218,12 +283,14 @@ class TeamScreen(TeamBase):
         # priority: before the table's own Enter, so the footer shows what Enter does
         Binding("enter", "open", "Reps", id="team-open", priority=True,
                 tooltip="The selected manager's reps (when the team policy allows rep detail)"),
+        LEGEND_BINDING,
         Binding("r", "reload", "Reload", id="team-reload", show=False),
     ]
     PALETTE = (
         *PERIOD_PALETTE,
         ("screen.sort", "Sort by the next figure", "Cycle the column the managers are sorted by"),
         ("screen.open", "Open manager's reps", "Figures per rep (when rep detail is on)"),
+        LEGEND_PALETTE,
         ("screen.reload", "Reload", "Read the team database again"),
     )
     DEFAULT_CSS = """
@@ -234,7 +301,7 @@ class TeamScreen(TeamBase):
     TeamScreen Sparkline { height: 2; }
     TeamScreen #managers { height: 1fr; }
     TeamScreen #empty { padding: 1 2; }
-    """
+    """ + LEGEND_CSS
 
     def __init__(self) -> None:
         super().__init__()
@@ -251,6 +318,8 @@ class TeamScreen(TeamBase):
                 yield Static("", id="gap-label")
                 yield Sparkline([], id="gap-spark")
         yield FigureTable(shown(MANAGER_COLUMNS, self.team.policy), id="managers")
+        with VerticalScroll(id="legend-box", can_focus=False):
+            yield Static(_legend(shown(MANAGER_COLUMNS, self.team.policy)), id="legend")
         yield Static("", id="empty")
         yield KeyFooter()
 
@@ -275,6 +344,7 @@ class TeamScreen(TeamBase):
         read_for, (_opened, figures) = message.value
         if read_for != self.loaded_for:
             return
+        self.call_after_refresh(self.team.figures_shown)
         table = self.query_one("#managers", FigureTable)
         empty = self.query_one("#empty", Static)
         if figures is None:
@@ -312,13 +382,16 @@ class TeamScreen(TeamBase):
         name = visible(f.name)
         minutes = list(f.minutes_by_week)
         self.query_one("#minutes-spark", Sparkline).data = [float(x) for x in minutes]
+        # the figure before the name: a narrow terminal cuts a long name, not the figure
         self.query_one("#minutes-label", Static).update(Text(
-            f"Coaching minutes a week · {name}: {sum(minutes)} in {len(minutes)} wk"))
+            f"Minutes per week · {sum(minutes)} in {len(minutes)} wk · {name}", no_wrap=True,
+            overflow="ellipsis"))
         gaps = [g for g in f.gap_by_week if g is not None]
         self.query_one("#gap-spark", Sparkline).data = gaps
         trend = {True: "closing", False: "not closing", None: ""}[f.gap_closing]
         gap = "no ratings" if f.gap is None else f"{f.gap:.1f}" + (f", {trend}" if trend else "")
-        self.query_one("#gap-label", Static).update(Text(f"Rating gap a week · {name}: {gap}"))
+        self.query_one("#gap-label", Static).update(Text(
+            f"Rating gap per week · {gap} · {name}", no_wrap=True, overflow="ellipsis"))
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._show_sparks()
@@ -355,16 +428,18 @@ class ManagerRepsScreen(TeamBase):
         Binding("s", "sort", "Sort", id="team-reps-sort", tooltip="Sort by the next figure (again: reverse)"),
         Binding("enter", "open", "Sessions", id="team-reps-open", priority=True,
                 tooltip="The selected rep's sessions"),
+        LEGEND_BINDING,
     ]
     PALETTE = (
         *PERIOD_PALETTE,
         ("screen.sort", "Sort by the next figure", "Cycle the column the reps are sorted by"),
         ("screen.open", "Open rep's sessions", "The selected rep's sessions in the period"),
+        LEGEND_PALETTE,
     )
     DEFAULT_CSS = """
     ManagerRepsScreen #period { height: auto; padding: 0 1; }
     ManagerRepsScreen #reps { height: 1fr; }
-    """
+    """ + LEGEND_CSS
 
     def __init__(self, manager_id: str, name: str) -> None:
         super().__init__()
@@ -375,6 +450,8 @@ class ManagerRepsScreen(TeamBase):
         yield Header()
         yield Static(Text("Loading the reps' figures…", style="dim"), id="period")
         yield FigureTable(shown(REP_COLUMNS, self.team.policy), id="reps")
+        with VerticalScroll(id="legend-box", can_focus=False):
+            yield Static(_legend(shown(REP_COLUMNS, self.team.policy)), id="legend")
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -403,8 +480,9 @@ class ManagerRepsScreen(TeamBase):
         line = _period_line(self.result.period)
         line.append("\n")
         line.append(visible(self.name_), style="bold")
-        line.append(f": {len(self.result.reps)} reps, {m.sessions} sessions, {m.coaching_minutes} minutes"
-                    + (f" of {m.budget_minutes}" if m.budget_minutes is not None else ""), style="dim")
+        line.append(f": {len(self.result.reps)} reps, {m.sessions} sessions, "
+                    f"{m.coaching_minutes} coaching minutes"
+                    + (f" (budget {m.budget_minutes})" if m.budget_minutes is not None else ""), style="dim")
         self.query_one("#period", Static).update(line)
 
     def action_sort(self) -> None:
@@ -479,8 +557,7 @@ class RepSessionsScreen(TeamBase):
                 words.append(f"acknowledged {fmt_when(s.rep_acknowledged_at, tz)}", style="green")
             if s.rep_comment:
                 words.append(("; " if words else "") + visible(s.rep_comment))
-            delay = Text("" if s.delay_minutes is None else f"{s.delay_minutes:.0f}",
-                         style="red bold" if s.late else "", justify="right")
+            delay = Text(fmt_delay(s.delay_minutes), style="red bold" if s.late else "", justify="right")
             table.add_row(Text(fmt_when(s.at, tz)), Text(s.kind),
                           Text("" if s.minutes is None else str(s.minutes), justify="right"), delay,
                           Text("" if s.gap is None else f"{s.gap:.1f}", justify="right"), Text(_steps(s)),

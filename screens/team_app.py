@@ -5,6 +5,7 @@ back), which the drill-down screens share, and routes between the screens of
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from datetime import datetime, tzinfo
 
@@ -15,8 +16,7 @@ from textual.screen import Screen
 
 from fieldcoach.clock import local_tz, utcnow
 from fieldcoach.team.policy import Policy
-from fieldcoach.team.rollup import PERIOD_KINDS
-from fieldcoach.team.view import TeamData
+from fieldcoach.team.view import DEFAULT_KIND, TeamData
 from fieldcoach.text import visible
 from screens import WIDE
 
@@ -61,13 +61,14 @@ class TeamApp(App[None]):
         Binding("escape", "back", "Back", id="back", tooltip="Go back to the previous screen"),
     ]
 
-    def __init__(self, url: str, policy: Policy, *, clock: Callable[[], datetime] = utcnow,
+    def __init__(self, url: str | None, policy: Policy, *, clock: Callable[[], datetime] = utcnow,
                  tz: tzinfo | None = None) -> None:
+        """url: a URL or a file, None for the default (resolved by the first read)."""
         super().__init__()
         self.data = TeamData(url, policy)
         self.clock = clock
         self._tz = tz
-        self.kind = "4weeks"   # the period shown: its kind, and how many periods back
+        self.kind = DEFAULT_KIND   # the period shown: its kind, and how many periods back
         self.back = 0
         self.startup_error: str | None = None
 
@@ -89,6 +90,14 @@ class TeamApp(App[None]):
 
         return TeamScreen()
 
+    def figures_shown(self) -> None:
+        """The first figures (or what stopped them) are on screen: the cyclic GC, off for
+        launch when the command line turned it off, comes back on."""
+        if not gc.isenabled():
+            # What launch built lives as long as the app: frozen, later collections skip it.
+            gc.freeze()
+            gc.enable()
+
     def on_unmount(self) -> None:
         self.data.close()
 
@@ -104,6 +113,8 @@ class TeamApp(App[None]):
 
     def next_kind(self) -> None:
         """Week, 4 weeks, quarter, week...: the current one of the new kind."""
+        from fieldcoach.team.rollup import PERIOD_KINDS
+
         self.kind = PERIOD_KINDS[(PERIOD_KINDS.index(self.kind) + 1) % len(PERIOD_KINDS)]
         self.back = 0
 

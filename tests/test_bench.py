@@ -71,6 +71,10 @@ def test_bench_runs_end_to_end_on_a_tiny_database(tmp_path):
         line = next((ln for ln in lines if ln.startswith(name)), None)
         assert line is not None, f"{name!r} missing from:\n{out.stdout}"
         assert re.search(r"(ok|over)$", line) or " n/a " in line, line
+    # the Team view is timed until its figures are drawn (the loading state does not count)
+    view = next(ln for ln in lines if ln.startswith("launch -> Team view showing figures"))
+    assert re.search(r"(ok|over)$", view), view
+    assert "Team view launch (2 managers, marker '2 managers  ·  sort:')" in out.stdout, out.stdout
     m = re.search(r"database: \S+ \((\d+) calls, (\d+) notes", out.stdout)
     assert m and int(m.group(1)) >= 30 and int(m.group(2)) > 0, out.stdout
     # the baseline export script must keep writing the very documents the real export writes

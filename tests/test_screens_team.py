@@ -3,6 +3,9 @@ tests/team_seed.py (figures worked out in tests/test_team_figures.py)."""
 
 from __future__ import annotations
 
+import gc
+import subprocess
+import sys
 import threading
 from datetime import UTC
 from pathlib import Path
@@ -129,12 +132,12 @@ async def test_drill_down_to_one_managers_reps_and_a_reps_sessions(url: str) -> 
         await pilot.press("down", "enter")
         await settle(app, pilot)
         assert [r[0] for r in _rows(app, "#reps")] == ["Ana", "Ben"]  # Mara's reps, no one else's
-        assert "Mara Lind: 2 reps, 2 sessions, 100 minutes of 360" in _period(app)
+        assert "Mara Lind: 2 reps, 2 sessions, 100 coaching minutes (budget 360)" in _period(app)
         await pilot.press("enter")
         await settle(app, pilot)
         sessions = _rows(app, "#sessions")
         assert [r[1] for r in sessions] == ["coaching", "coaching", "selling"]
-        assert sessions[0][2:6] == ["60", "25", "1.0", "1 done"]
+        assert sessions[0][2:6] == ["60", "25 min", "1.0", "1 done"]
         assert sessions[1][5] == "1 overdue"
         assert sessions[1][6] == "acknowledged Wed 18 Nov 08:00; " + visible("Thanks \x1b[31m[b]red[/b]")
         await pilot.press("left_square_bracket")  # an earlier period: c0 only
@@ -181,3 +184,71 @@ def test_the_view_refuses_a_mistyped_policy_in_one_line(tmp_path: Path, capsys: 
     assert main(["team", "--db", str(tmp_path / "team.db"), "--policy", str(bad)]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "rep_detail must be true or false" in err
+
+
+def test_the_first_frame_needs_no_sqlalchemy() -> None:
+    """SQLAlchemy (a fifth of a second to import) and the queries load in the worker, after
+    the loading state is drawn: the modules behind the first frame do not import them."""
+    code = ("import sys; import fieldcoach.cli, fieldcoach.team.policy, screens.team_app, screens.team; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'sqlalchemy' "
+            "or m in ('fieldcoach.team.rollup', 'fieldcoach.team.db')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parent.parent)
+    assert out.stdout.strip() == "[]", out.stdout[:500]
+
+
+async def test_a_plain_file_is_resolved_by_the_read_and_the_gc_comes_back_on(url: str) -> None:
+    app = _app(url.removeprefix("sqlite:///"))  # as `fieldcoach team --db FILE` passes it on
+    gc.disable()  # as the command line does for launch
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(app, pilot)
+            assert [r[0] for r in _rows(app)] == ["Team", "Mara Lind", "Noor Haddad"]
+            await pilot.pause()
+            assert gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_delays_read_in_minutes_hours_or_days() -> None:
+    from screens.team import fmt_delay
+
+    assert [fmt_delay(m) for m in (None, 8, 60, 119, 120, 1440, 2880, 4320, 3600)] == [
+        "", "8 min", "60 min", "119 min", "2 h", "24 h", "2 d", "3 d", "2.5 d"]
+
+
+async def test_at_80_columns_sort_stays_on_columns_shown_and_the_legend_explains_them(url: str) -> None:
+    app = _app(url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        table = app.screen.query_one("#managers", DataTable)
+        on_screen = [str(c.label).split(" ")[0] for c in table.columns.values()]
+        assert "not coached" not in on_screen and "gap" in on_screen  # too narrow for every column
+        seen = set()
+        for _ in range(len(on_screen)):
+            await pilot.press("s")
+            seen.add(_period(app).split("sort: ")[1].rsplit(" ", 1)[0])
+        assert seen == set(on_screen)  # every press sorts by a column the reader can see
+        assert not app.screen.query_one("#legend-box").display
+        await pilot.press("question_mark")
+        legend = str(app.screen.query_one("#legend", Static).render())
+        assert app.screen.query_one("#legend-box").display
+        assert "median time from the end of the call to the start of the debrief" in legend
+        assert "oldest first" in legend and "– " in legend
+        await pilot.press("question_mark")
+        assert not app.screen.query_one("#legend-box").display
+
+
+async def test_no_figure_reads_as_a_dash_and_delays_carry_their_unit(url: str) -> None:
+    app = _app(url)
+    app.kind = "quarter"
+    app.back = 3  # long before anything was loaded: no debriefs, no ratings
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(app, pilot)
+        headers = [str(c.label).split(" ")[0] for c in app.screen.query_one("#managers", DataTable).columns.values()]
+        team = _rows(app)[0]
+        assert team[headers.index("delay")] == "–" and team[headers.index("gap")] == "–"
+        app.back = 0
+        await pilot.press("p", "p")  # a week, then 4 weeks: the current ones
+        await settle(app, pilot)
+        assert _rows(app)[1][headers.index("delay")] == "15 min"  # Mara's median delay

@@ -29,11 +29,13 @@ import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..text import visible
 from .policy import Policy
-from .rollup import Coaching, Figures, RepFigures, TeamFigures
+
+if TYPE_CHECKING:  # not imported at run time: the Team view's first frame needs no SQLAlchemy
+    from .rollup import Coaching, Figures, RepFigures, TeamFigures
 
 
 def _num(x: float | None) -> str:

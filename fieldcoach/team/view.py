@@ -1,22 +1,27 @@
 """What the Team view reads, without a terminal in sight: the team database opened once
 (off the event loop, by the screen's worker), the period figures of rollup.py, and the
 drill-down only where the team policy switches rep detail on. The screen holds a
-TeamData, never a connection or a query."""
+TeamData, never a connection or a query.
+
+SQLAlchemy and the queries are imported by the first read (in the worker), not with this
+module: the Team view draws its first frame without them."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-
-from sqlalchemy import Engine
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from typing import TYPE_CHECKING
 
 from ..errors import UserError
 from .policy import Policy
-from .rollup import ManagerReps, Session, TeamFigures, manager_reps, period, rep_sessions, team_figures
 
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from .rollup import ManagerReps, Session, TeamFigures
+
+DEFAULT_KIND = "4weeks"  # the period the Team view opens on
 REP_DETAIL_OFF = "Rep detail is off in the team policy (team_view.rep_detail); figures stay per manager."
 NO_DATABASE = "No team database yet. Load the team store with: fieldcoach team load STORE"
 
@@ -36,21 +41,33 @@ class Opened:
 
 
 class TeamData:
-    def __init__(self, url: str, policy: Policy) -> None:
-        self.url = url
+    def __init__(self, db: str | None, policy: Policy) -> None:
+        """db: a URL or a file as given on the command line; None: FIELDCOACH_TEAM_DB, else
+        the user data folder's team.db (resolved on the first read)."""
+        self.db = db
+        self.url: str | None = None
         self.policy = policy
         self.engine: Engine | None = None
 
     def shown_url(self) -> str:
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
+        url = self.url or self.db or ""
         try:
-            return make_url(self.url).render_as_string(hide_password=True)
+            return make_url(url).render_as_string(hide_password=True)
         except ArgumentError:
-            return self.url
+            return url
 
     def open(self) -> Opened:
         """Open the database (once). A SQLite file that is not there yet is not created."""
-        from .db import open_team_db
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
 
+        from .db import open_team_db, resolve_url
+
+        if self.url is None:
+            self.url = resolve_url(self.db)
         if self.engine is None:
             try:
                 parsed = make_url(self.url)
@@ -75,12 +92,16 @@ class TeamData:
         return self.engine
 
     def figures(self, kind: str, back: int, now: datetime) -> TeamFigures:
+        from .rollup import period, team_figures
+
         with self._engine().connect() as con:
             return team_figures(con, period(kind, now, back), now)
 
     def reps(self, manager_id: str, kind: str, back: int, now: datetime) -> ManagerReps:
         if not self.policy.rep_detail:
             raise UserError(REP_DETAIL_OFF)
+        from .rollup import manager_reps, period
+
         with self._engine().connect() as con:
             return manager_reps(con, manager_id, period(kind, now, back), now)
 
@@ -88,6 +109,8 @@ class TeamData:
                  now: datetime) -> tuple[Session, ...]:
         if not self.policy.rep_detail:
             raise UserError(REP_DETAIL_OFF)
+        from .rollup import period, rep_sessions
+
         with self._engine().connect() as con:
             return rep_sessions(con, manager_id, rep_id, period(kind, now, back), now)
 
