@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import Connection, Engine, Table, and_, func, select, text, update
+from sqlalchemy import Connection, Engine, Table, and_, bindparam, func, select, text, update
 from sqlalchemy.dialects import sqlite
 
 from ..sync.ingest import TABLE_ORDER, FileState, IngestStats, Owner, Row, ingest
@@ -72,13 +72,23 @@ class _Compiled:
         self.pick = (operator.itemgetter(*order)
                      if self.positional and order != list(range(len(self.names))) else None)
 
-    def run(self, con: Connection, rows: Sequence[tuple[Any, ...]]) -> None:
+    def _params(self, row: tuple[Any, ...]) -> Any:
         if not self.positional:  # named parameters (psycopg's pyformat)
-            params: Any = [dict(zip(self.names, r, strict=True)) for r in rows]
-        else:
-            pick = self.pick
-            params = rows if pick is None else [pick(r) for r in rows]
-        con.exec_driver_sql(self.sql, params)
+            return dict(zip(self.names, row, strict=True))
+        return row if self.pick is None else self.pick(row)
+
+    def run(self, con: Connection, rows: Sequence[tuple[Any, ...]]) -> None:
+        con.exec_driver_sql(self.sql, rows if self.positional and self.pick is None
+                            else [self._params(r) for r in rows])
+
+    def fetch(self, con: Connection, row: tuple[Any, ...]) -> list[Any]:
+        """The rows as the driver's tuples (a reload reads one per file)."""
+        cur = con.connection.cursor()
+        try:
+            cur.execute(self.sql, self._params(row))
+            return list(cur.fetchall())
+        finally:
+            cur.close()
 
 
 class TeamSink:
@@ -87,25 +97,37 @@ class TeamSink:
     def __init__(self, con: Connection) -> None:
         self.con = con
         self._names = {t: list(schema.SENT[t]) for t in TABLE_ORDER}
-        self._sql = ({t: _Compiled(con, _upsert(con, schema.RECORDS[t]), schema.SENT[t]) for t in TABLE_ORDER}
-                     if con.dialect.name == "sqlite" else {})
+        self._sql: dict[str, _Compiled] = {}  # compiled on first use: a reload puts nothing
         f = schema.ingest_file
         stmt = _insert(con, f)
         self._remember = _Compiled(con, stmt.on_conflict_do_update(
             index_elements=["folder", "path"],
             set_={c: stmt.excluded[c] for c in ("size", "mtime_ns", "sha256", "read_ns")}), FileState._fields)
+        self._states = _Compiled(con, select(*(f.c[c] for c in FileState._fields)).where(
+            f.c.folder == bindparam("folder"), f.c.path >= bindparam("lo"), f.c.path < bindparam("hi")),
+            ("folder", "lo", "hi"))
+        self._held: tuple[str, str, dict[str, dict[str, FileState]]] | None = None
 
     def put(self, table: str, rows: list[Row]) -> None:
-        self._sql[table].run(self.con, rows)
+        sql = self._sql.get(table)
+        if sql is None:
+            sql = _Compiled(self.con, _upsert(self.con, schema.RECORDS[table]), schema.SENT[table])
+            self._sql[table] = sql
+        sql.run(self.con, rows)
 
     def file_states(self, folder: str, directory: str) -> dict[str, FileState]:
-        f = schema.ingest_file
+        # The walk asks for a directory, then for each folder under it: one query reads the
+        # whole subtree, held by directory until asked for, so each row is read once.
+        held = self._held
+        if held and held[0] == folder and directory.startswith(held[1]) and directory != held[1]:
+            return held[2].pop(directory, {})
         end = directory[:-1] + "0" if directory else "\U0010ffff"  # paths under directory: "/" + 1 == "0"
-        cut = len(directory)
-        rows = self.con.execute(
-            select(f.c.folder, f.c.path, f.c.size, f.c.mtime_ns, f.c.sha256, f.c.read_ns)
-            .where(f.c.folder == folder, f.c.path >= directory, f.c.path < end))
-        return {r[1]: FileState._make(r) for r in rows if "/" not in r[1][cut:]}
+        groups: dict[str, dict[str, FileState]] = {}
+        for r in self._states.fetch(self.con, (folder, directory, end)):
+            path = r[1]
+            groups.setdefault(path[:path.rfind("/") + 1], {})[path] = FileState._make(r)
+        self._held = (folder, directory, groups)
+        return groups.pop(directory, {})
 
     def remember(self, states: list[FileState]) -> None:
         if states:
