@@ -7,10 +7,11 @@ The database applies the merge rule, with no read of the rows first:
 
 so a newer version wins and an older or equal one changes nothing; tombstones are
 records with deleted_at and merge the same way. SQLite takes each batch as one
-executemany. PostgreSQL takes it by COPY into a temporary staging table per record
-table, then one INSERT ... SELECT per table that keeps, of the rows for one key, the
-newest (the first of equal stamps: what applying them one after another gives), as ON
-CONFLICT may not meet a key twice in one statement.
+executemany, row after row. PostgreSQL takes it by COPY: of the rows for one key, only the
+newest (the first of equal stamps: what applying them one after another gives), as
+ON CONFLICT may not meet a key twice in one statement; straight into the table while none
+of its keys are there yet (a first load), else into a temporary staging table, then one
+INSERT ... SELECT ... ON CONFLICT per table.
 
 Unlike `fieldcoach import`, a load is not all-or-nothing: a document that fails
 validation is skipped and named, the version loaded before stays, and the file is read
@@ -28,7 +29,7 @@ from typing import TYPE_CHECKING, Any, cast
 from sqlalchemy import Connection, Engine, Table, and_, bindparam, func, select, text, update
 from sqlalchemy.dialects import sqlite
 
-from ..sync.ingest import TABLE_ORDER, FileState, IngestStats, Owner, Row, ingest
+from ..sync.ingest import BATCH, TABLE_ORDER, FileState, IngestStats, Owner, Row, ingest
 from . import schema
 
 if TYPE_CHECKING:
@@ -94,6 +95,8 @@ class _Compiled:
 class TeamSink:
     """The ingestion engine's Sink over a connection of the team database."""
 
+    batch = BATCH  # rows held before they are put, all tables together
+
     def __init__(self, con: Connection) -> None:
         self.con = con
         self._names = {t: list(schema.SENT[t]) for t in TABLE_ORDER}
@@ -136,42 +139,81 @@ class TeamSink:
 
 class PgTeamSink(TeamSink):
     """The same sink on PostgreSQL: each batch goes by COPY into a staging table (created
-    on first use, dropped at commit), then merges in one statement per table."""
+    on first use, dropped at commit), then merges in one statement per table. Batches are
+    larger than SQLite's: each costs a few round trips and statements whatever its size."""
+
+    batch = 50_000
 
     def __init__(self, con: Connection) -> None:
         super().__init__(con)
-        self._staged: dict[str, tuple[str, str]] = {}  # table -> (COPY, merge)
+        self._staged: dict[str, tuple[str, str, str]] = {}  # table -> (TRUNCATE, COPY, merge)
+        self._merging: set[str] = set()  # tables that had a key a COPY met
 
-    def _stage(self, table: str) -> tuple[str, str]:
-        if table in self._staged:
-            return self._staged[table]
+    def _stage(self, t: Table, names: Sequence[str], newer_only: bool) -> tuple[str, str, str]:
+        if t.name in self._staged:
+            return self._staged[t.name]
         q = self.con.dialect.identifier_preparer.quote
-        t = schema.RECORDS[table]
-        names = self._names[table]
         cols = ", ".join(q(c) for c in names)
-        key = ", ".join(q(c.name) for c in t.primary_key.columns)
-        stage = q(f"stage_{table}")
-        # seq: the order the rows came in, which decides between equal stamps
+        keys = [c.name for c in t.primary_key.columns]
+        stage = q(f"stage_{t.name}")
         self.con.execute(text(f"CREATE TEMP TABLE {stage} ON COMMIT DROP AS "
-                              f"SELECT 0::bigint AS seq, {cols} FROM {q(table)} WITH NO DATA"))
-        keys = {c.name for c in t.primary_key.columns}
+                              f"SELECT {cols} FROM {q(t.name)} WITH NO DATA"))
         sets = ", ".join(f"{q(c)} = excluded.{q(c)}" for c in names if c not in keys)
-        merge = (f"INSERT INTO {q(table)} AS t ({cols}) "
-                 f"SELECT DISTINCT ON ({key}) {cols} FROM {stage} ORDER BY {key}, updated_at DESC, seq "
-                 f"ON CONFLICT ({key}) DO UPDATE SET {sets} WHERE excluded.updated_at > t.updated_at")
-        self._staged[table] = (f"COPY {stage} (seq, {cols}) FROM STDIN", merge)
-        return self._staged[table]
+        merge = (f"INSERT INTO {q(t.name)} AS t ({cols}) SELECT {cols} FROM {stage} "
+                 f"ON CONFLICT ({', '.join(q(k) for k in keys)}) DO UPDATE SET {sets}"
+                 + (" WHERE excluded.updated_at > t.updated_at" if newer_only else ""))
+        self._staged[t.name] = (f"TRUNCATE {stage}", f"COPY {stage} ({cols}) FROM STDIN", merge)
+        return self._staged[t.name]
 
-    def put(self, table: str, rows: list[Row]) -> None:
-        copy, merge = self._stage(table)
-        q = self.con.dialect.identifier_preparer.quote
-        self.con.execute(text(f"TRUNCATE {q(f'stage_{table}')}"))
+    def _copy(self, sql: str, rows: Sequence[tuple[Any, ...]]) -> None:
         # the psycopg connection under SQLAlchemy's, in the same transaction
         raw = cast("psycopg.Connection[Any]", self.con.connection.dbapi_connection)
-        with raw.cursor() as cur, cur.copy(copy) as out:
-            for seq, row in enumerate(rows):
-                out.write_row((seq, *row))
-        self.con.execute(text(merge))
+        with raw.cursor() as cur, cur.copy(sql) as out:
+            for row in rows:
+                out.write_row(row)
+
+    def _copy_merge(self, t: Table, names: Sequence[str], rows: Sequence[tuple[Any, ...]],
+                    newer_only: bool) -> None:
+        if t.name not in self._merging:
+            # While none of a table's keys are there yet (a first load), a COPY straight
+            # into it is the merge, at a third of the cost; at the first key already there
+            # it is undone and the table merges through the staging table from then on.
+            from psycopg.errors import UniqueViolation
+
+            q = self.con.dialect.identifier_preparer.quote
+            try:
+                with self.con.begin_nested():
+                    self._copy(f"COPY {q(t.name)} ({', '.join(q(c) for c in names)}) FROM STDIN", rows)
+                return
+            except UniqueViolation:
+                self._merging.add(t.name)
+        truncate, copy, merge = self._stage(t, names, newer_only)
+        self.con.exec_driver_sql(truncate)
+        self._copy(copy, rows)
+        self.con.exec_driver_sql(merge)
+
+    def put(self, table: str, rows: list[Row]) -> None:
+        t = schema.RECORDS[table]
+        names = self._names[table]
+        self._copy_merge(t, names, _newest(rows, [names.index(c.name) for c in t.primary_key.columns],
+                                           names.index("updated_at")), newer_only=True)
+
+    def remember(self, states: list[FileState]) -> None:
+        if states:
+            self._copy_merge(schema.ingest_file, FileState._fields, states, newer_only=False)
+
+
+def _newest(rows: list[Row], key: list[int], stamp: int) -> list[Row]:
+    """Of the rows for one key, the newest, the first of equal stamps (what applying them
+    one after another gives): ON CONFLICT may not meet a key twice in one statement."""
+    get = operator.itemgetter(*key)
+    newest: dict[Any, Row] = {}
+    for r in rows:
+        k = get(r)
+        had = newest.get(k)
+        if had is None or r[stamp] > had[stamp]:
+            newest[k] = r
+    return rows if len(newest) == len(rows) else list(newest.values())
 
 
 def team_sink(con: Connection) -> TeamSink:
@@ -236,8 +278,8 @@ def load(engine: Engine, paths: list[str | Path],
 
     with engine.begin() as con:
         sink = team_sink(con)
-        stats = ingest(sink, paths, on_owner=owner, on_invalid=lambda e: result.invalid.append(str(e)),
-                       owned=schema.OWNED)
+        stats = ingest(sink, paths, batch=sink.batch, on_owner=owner,
+                       on_invalid=lambda e: result.invalid.append(str(e)), owned=schema.OWNED)
         if managers:
             m = schema.manager
             stmt = _insert(con, m)
