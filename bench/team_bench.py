@@ -17,6 +17,7 @@ import hashlib
 import os
 import shutil
 import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ import hello
 from common import BENCH, DIAG, FIELDCOACH, PY, ROOT, Figure, log, median, run_child
 from ptyrun import Launch, launch
 
+RECORD_TABLES = ("skill", "rep", "goal", "expectation", "call", "note", "debrief_answer", "rating", "next_step")
 SOURCES = ("fieldcoach/team_demo.py", "fieldcoach/demo.py", "fieldcoach/sync/export.py",
            "fieldcoach/schema_sql.py", "fieldcoach/coaching.py")
 
@@ -80,9 +82,7 @@ def _rows(db: Path) -> dict[str, int]:
 
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
-        return {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]
-                for t in ("manager", "skill", "rep", "goal", "expectation", "call", "note", "debrief_answer",
-                          "rating", "next_step")}
+        return {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in ("manager", *RECORD_TABLES)}
     finally:
         con.close()
 
@@ -142,9 +142,58 @@ def load_figures(args: Any, work: Path, big: Path, small: Path, calls_small: int
             Figure("team load with nothing changed", median(again), f_full, "s", "<= 5% of full", limit=0.05)]
 
 
+def _pg_rows(url: str) -> dict[str, int]:
+    import psycopg
+
+    tables = ("manager", *RECORD_TABLES)
+    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as con:
+        return {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}  # type: ignore[index]
+
+
 def pg_figure(args: Any, work: Path, small: Path, calls_small: int) -> Figure:
-    name = f"PostgreSQL team load ({calls_small} calls) rows/s vs plain COPY"
-    return Figure(name, None, None, "s", ">= 0.5x", reason="PostgreSQL figure not built yet")
+    """`team load` into an empty PostgreSQL team database vs bench/baseline_team_copy.py (a
+    plain COPY of the same rows into the same empty tables), both whole processes, on a
+    throwaway server (tests/pg_server.py). The same rows both ways: the ratio of the times
+    is the inverse of the ratio of rows per second."""
+    name = f"PostgreSQL team load ({calls_small} calls) vs plain COPY of its rows"
+    target = "<= 2x (rows/s >= 0.5x)"
+    sys.path.insert(0, str(ROOT / "tests"))
+    from pg_server import MISSING, PgServer, find_bindir
+
+    bindir = find_bindir()
+    if bindir is None:
+        return Figure(name, None, None, "s", target, reason=MISSING)
+    server = PgServer(bindir)
+    load_s: list[float] = []
+    copy_s: list[float] = []
+    checked = ""
+    rows = 0
+    try:
+        try:
+            server.start()
+        except (OSError, subprocess.CalledProcessError) as exc:
+            return Figure(name, None, None, "s", target, reason=f"PostgreSQL server did not start: {exc}")
+        make = "import sys; from fieldcoach.team.db import open_team_db; open_team_db(sys.argv[1]).dispose()"
+        for i in range(args.runs):
+            real, base = server.new_database(), server.new_database()
+            for url in (real, base):
+                subprocess.run([PY, "-c", make, url], check=True, cwd=ROOT)
+            steps = [("copy", [PY, str(BENCH / "baseline_team_copy.py"), base, str(small)]),
+                     ("load", [*FIELDCOACH, "team", "load", str(small), "--db", real])]
+            for step, argv in (steps if i % 2 == 0 else steps[::-1]):
+                (copy_s if step == "copy" else load_s).append(run_child(argv)[0])
+            log(f"PostgreSQL team load run {i + 1}: team load {load_s[-1]:.2f}s, COPY {copy_s[-1]:.2f}s")
+            if i == 0:
+                a, b = _pg_rows(real), _pg_rows(base)
+                rows = sum(a.values())
+                checked = "same rows as the COPY" if a == b else f"rows differ: team load {a}, COPY {b}"
+    finally:
+        server.stop()
+    t_load, t_copy = median(load_s), median(copy_s)
+    if t_load and t_copy:
+        DIAG.append(f"PostgreSQL team load: {rows / t_load:.0f} rows/s, plain COPY {rows / t_copy:.0f} rows/s "
+                    f"({t_copy / t_load:.2f}x; medians); {checked}")
+    return Figure(name, t_load, t_copy, "s", target, limit=2.0)
 
 
 def _managers_in(db: Path) -> int:

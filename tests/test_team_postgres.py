@@ -87,6 +87,8 @@ def _note(nid: str, stamp: str, words: str) -> tuple[Any, ...]:
     [[("a", "2", "older"), ("a", "4", "newest"), ("a", "4", "as new, later"), ("a", "3", "between")]],
     [[("a", "4", "newest")], [("a", "4", "as new, next batch"), ("a", "1", "oldest")]],
     [[("a", "1", "first"), ("b", "5", "b only")], [("a", "2", "second"), ("a", "2", "same, later")]],
+    # a key already there in the second batch: its other rows still arrive
+    [[("a", "4", "newest")], [("b", "1", "b, next batch"), ("a", "1", "older"), ("c", "2", "c too")]],
 ])
 def test_one_key_twice_in_a_batch_ends_as_on_sqlite(team_url: str, batches: list[list[tuple[str, str, str]]]) -> None:
     """SQLite applies a batch row after row; PostgreSQL merges it in one statement: the
