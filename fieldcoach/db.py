@@ -249,6 +249,24 @@ def _inspect(path: Path) -> tuple[int, int, int]:
     raise StoreError(f"{path} is damaged or not a database ({last}); left untouched") from last
 
 
+def _inspect_still(path: Path) -> tuple[int, int, int]:
+    """_inspect, read again while another instance is creating or checkpointing the file:
+    a lock-free read of a file being written can see its tables before the page that
+    says whose file it is. Only a still file is judged another application's."""
+    for _attempt in range(5):
+        before, wal = _stamp(path), Path(f"{path}-wal").exists()
+        found = _inspect(path)
+        _version, app_id, tables = found
+        if app_id == APPLICATION_ID or not tables:
+            return found
+        if _stamp(path) == before and Path(f"{path}-wal").exists() == wal:
+            time.sleep(0.02)  # still, as far as one look can tell: look once more after a pause
+            if _stamp(path) == before:
+                return found
+        time.sleep(0.05)
+    return found
+
+
 def _stamp(path: Path) -> tuple[int, int] | None:
     try:
         st = path.stat()
@@ -284,7 +302,7 @@ def connect(path: Path | str, *, migrate: bool = True) -> sqlite3.Connection:
     if existed:
         _check_header(path)
         _check_size(path)
-        version, app_id, tables = _inspect(path)
+        version, app_id, tables = _inspect_still(path)
         if version > SCHEMA_VERSION:
             raise StoreError(
                 f"{path} was written by a newer fieldcoach (schema {version}, this one "
