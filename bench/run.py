@@ -447,6 +447,8 @@ def main(argv: list[str] | None = None) -> int:
         # Import before export: a child's ru_maxrss counts the pages it shares with this
         # process when forked, and the export check reads every document (~230 MiB here).
         imported = import_figures(args, src, work) if "import" not in args.skip else []
+        # the team group too: its peak memory figure reads children's ru_maxrss
+        team = team_bench.team_figures(args, work) if "team" not in args.skip else []
         if "export" not in args.skip:
             f, check = export_figures(args, src, work)
             figs += f
@@ -455,8 +457,7 @@ def main(argv: list[str] | None = None) -> int:
             figs.append(note_cli_figure(args, copy_db(obs_db, work / "cli" / "fieldcoach.db")))
         if "demo" not in args.skip:
             figs.append(demo_figure(args, work, made_s))
-        if "team" not in args.skip:
-            figs += team_bench.team_figures(args, work)
+        figs += team
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

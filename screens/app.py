@@ -16,7 +16,6 @@ from rich.markup import escape
 from textual import work
 from textual.app import App
 from textual.binding import Binding
-from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
 
 from fieldcoach.clock import local_tz, utcnow
@@ -26,6 +25,7 @@ from fieldcoach.store import Store
 from fieldcoach.text import visible
 from screens import WIDE
 from screens.widgets.drafts import DraftKeeper
+from screens.widgets.palette import ActionsProvider
 from screens.widgets.textual_compat import CrashHook, replaceable_bottom
 
 if TYPE_CHECKING:
@@ -47,32 +47,11 @@ ACTIONS: tuple[tuple[str, str, str], ...] = (
 )
 
 
-class ActionsProvider(Provider):
-    """Every app-level action, plus whatever the current screen offers in PALETTE."""
-
-    def _commands(self) -> list[tuple[str, str, str]]:
-        screen_cmds = list(getattr(self.screen, "PALETTE", ()))
-        return screen_cmds + list(ACTIONS)
-
-    async def discover(self) -> Hits:
-        for action, title, help_ in self._commands():
-            yield DiscoveryHit(title, self._runner(action), help=help_)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for action, title, help_ in self._commands():
-            score = matcher.match(title)
-            if score > 0:
-                yield Hit(score, matcher.highlight(title), self._runner(action), help=help_)
-
-    def _runner(self, action: str) -> Callable[[], object]:
-        return lambda: self.app.run_action(action, self.screen)
-
-
 class FieldcoachApp(CrashHook, App[None]):
     TITLE = "fieldcoach"
     CSS_PATH = "app.tcss"  # beside this module
     COMMANDS = {ActionsProvider}
+    PALETTE_ACTIONS = ACTIONS
     ENABLE_COMMAND_PALETTE = True
     HORIZONTAL_BREAKPOINTS = [(WIDE, "wide")]  # screens lay out in two columns from WIDE up
     # Seconds a notification stays (Textual's 5 s for all kept them over what the manager

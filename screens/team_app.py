@@ -11,7 +11,6 @@ from datetime import datetime, tzinfo
 
 from textual.app import App
 from textual.binding import Binding
-from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
 
 from fieldcoach.clock import local_tz, utcnow
@@ -19,6 +18,7 @@ from fieldcoach.team.policy import Policy
 from fieldcoach.team.view import DEFAULT_KIND, TeamData
 from fieldcoach.text import visible
 from screens import WIDE
+from screens.widgets.palette import ActionsProvider
 
 ACTIONS: tuple[tuple[str, str, str], ...] = (
     ("app.toggle_dark", "Toggle light/dark theme", "Switch between the light and the dark theme"),
@@ -27,31 +27,11 @@ ACTIONS: tuple[tuple[str, str, str], ...] = (
 )
 
 
-class TeamActions(Provider):
-    """The current screen's PALETTE, then the app's actions."""
-
-    def _commands(self) -> list[tuple[str, str, str]]:
-        return list(getattr(self.screen, "PALETTE", ())) + list(ACTIONS)
-
-    async def discover(self) -> Hits:
-        for action, title, help_ in self._commands():
-            yield DiscoveryHit(title, self._runner(action), help=help_)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for action, title, help_ in self._commands():
-            score = matcher.match(title)
-            if score > 0:
-                yield Hit(score, matcher.highlight(title), self._runner(action), help=help_)
-
-    def _runner(self, action: str) -> Callable[[], object]:
-        return lambda: self.app.run_action(action, self.screen)
-
-
 class TeamApp(App[None]):
     TITLE = "fieldcoach team"
     CSS_PATH = "app.tcss"
-    COMMANDS = {TeamActions}
+    COMMANDS = {ActionsProvider}
+    PALETTE_ACTIONS = ACTIONS
     HORIZONTAL_BREAKPOINTS = [(WIDE, "wide")]
     NOTIFY_SECONDS = {"information": 2.5, "warning": 3.5, "error": 6.0}
     BINDINGS = [
