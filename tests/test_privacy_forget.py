@@ -53,7 +53,7 @@ def test_forgotten_rep_is_nowhere(world, capsys):
     db = str(s.store.path)
     assert main(["privacy", "forget", NAME.upper(), "--yes", "--db", db]) == 0
     out = capsys.readouterr().out
-    assert "Forgotten: 1 rep, 1 goals, 1 expectations, 1 calls, 2 notes, 1 debrief answers, " \
+    assert "Forgotten: 1 rep, 1 goal, 1 expectation, 1 call, 2 notes, 1 debrief answer, " \
            "2 ratings, 2 next steps, 4 draft or recap files" in out
     assert not _found(out.encode())  # the receipt says how many, not what
     # the database as it lies on disk right after, WAL included

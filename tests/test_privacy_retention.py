@@ -131,7 +131,7 @@ def test_purge_dry_run_removes_nothing_and_purge_keeps_a_receipt(world, capsys):
     assert "Nothing to remove." in capsys.readouterr().out
     assert main(["privacy", "receipts", "--db", db]) == 0
     [line] = capsys.readouterr().out.splitlines()
-    assert line.startswith("purge at ") and line.endswith(": 1 inbox, 1 notes")
+    assert line.startswith("purge at ") and line.endswith(": 1 inbox, 1 note")
 
 
 def test_retention_fields_are_checked():

@@ -37,7 +37,7 @@ async def test_forget_a_rep_from_their_page(store, db_path):
                                    (rep,)).fetchone()[:] == ("", 1)
         assert store.con().execute("SELECT statement FROM goal WHERE rep_id = ?", (rep,)).fetchone()[0] == ""
         assert "Dana" not in screen_text(app.screen) and "Tom Becker" in screen_text(app.screen)
-        assert any(n.startswith("Forgotten: 1 rep, 1 goals") for n in notifications(app))
+        assert any(n.startswith("Forgotten: 1 rep, 1 goal (receipt kept") for n in notifications(app)), notifications(app)
         assert store.con().execute("SELECT name FROM rep WHERE id = ?", (keep,)).fetchone()[0] == "Tom Becker"
 
 

@@ -88,7 +88,7 @@ def forget_rep(store: Store, rep_id: str, now: datetime) -> Receipt:
 
 def forget_summary(receipt: Receipt) -> str:
     """The receipt as the command line and the rep page say it."""
-    parts = [f"{n} {kind}" for kind, n in receipt.counts.items() if n]
+    parts = [tombstones.how_many(n, kind) for kind, n in receipt.counts.items() if n]
     if receipt.files:
-        parts.append(f"{receipt.files} draft or recap files")
+        parts.append(tombstones.how_many(receipt.files, "draft or recap files"))
     return "Forgotten: " + ", ".join(parts) + f" (receipt kept, {receipt.at.isoformat()})"

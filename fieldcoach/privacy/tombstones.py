@@ -129,9 +129,15 @@ class Receipt:
         return sum(self.counts.values())
 
     def line(self) -> str:
-        what = ", ".join(f"{n} {kind.replace('_', ' ')}" for kind, n in self.counts.items() if n) or "nothing"
-        files = f"; {self.files} draft or recap files" if self.files else ""
+        what = ", ".join(how_many(n, kind.replace("_", " ")) for kind, n in self.counts.items() if n)
+        what = what or "nothing"
+        files = f"; {how_many(self.files, 'draft or recap files')}" if self.files else ""
         return f"{self.action} at {to_db(self.at)}: {what}{files}"
+
+
+def how_many(n: int, kinds: str) -> str:
+    """"1 goal", "2 goals": the kinds are named in the plural ("rep" stays as it is)."""
+    return f"{n} {kinds[:-1] if n == 1 and kinds.endswith('s') else kinds}"
 
 
 def keep_receipt(con: sqlite3.Connection, receipt: Receipt) -> None:
