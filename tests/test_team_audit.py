@@ -213,3 +213,26 @@ def test_a_stored_stamp_sorts_as_time(db: str) -> None:
     """The purge and --since compare stored text: it must order as the times do."""
     a, b = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC), datetime(2026, 1, 2, 3, 4, 5, 1, tzinfo=UTC)
     assert to_db(a) < to_db(b)
+
+
+def test_a_load_the_log_cannot_record_does_not_happen(store: Path, db: str, policy: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """The load and its audit row commit together: a database that refuses the row keeps
+    none of the load either (and the next load reads every file again)."""
+    open_team_db(resolve_url(db)).dispose()
+    if dialect(db) == "sqlite":
+        execute(db, "CREATE TRIGGER no_rows BEFORE INSERT ON audit_log BEGIN "
+                    "SELECT RAISE(ABORT, 'audit log full'); END")
+    else:
+        execute(db, "CREATE FUNCTION no_rows() RETURNS trigger LANGUAGE plpgsql AS "
+                    "$$ BEGIN RAISE EXCEPTION 'audit log full'; END $$",
+                "CREATE TRIGGER no_rows BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION no_rows()")
+    assert main(["team", "load", str(store), "--db", db]) == 1
+    err = capsys.readouterr().err
+    assert "audit log full" in err and len(err.strip().splitlines()) == 1
+    assert query(db, 'SELECT count(*) FROM "call"') == [(0,)]
+    assert query(db, "SELECT count(*) FROM ingest_file") == [(0,)]
+    execute(db, "DROP TRIGGER no_rows" + ("" if dialect(db) == "sqlite" else " ON audit_log"))
+    assert main(["team", "load", str(store), "--db", db]) == 0
+    assert query(db, 'SELECT count(*) FROM "call"')[0][0] > 0
+    assert [e["action"] for e in _log(db)] == ["load"]

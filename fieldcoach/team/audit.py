@@ -99,17 +99,16 @@ def record_view(engine: Engine, scope: Mapping[str, Any]) -> None:
     record_now(engine, "view", scope)
 
 
-def record_load(engine: Engine, paths: Sequence[str | Path], result: LoadResult, policy: Policy) -> None:
-    """A load: which folders or bundles, what was read, how many managers; the retention
-    purge runs with it."""
-    with engine.begin() as con:
-        install_append_only(con)
-        purge(con, policy.audit_log_days)
-        record(con, "load", {
-            "folders": [str(Path(p).expanduser().resolve()) for p in paths],
-            "files": {"seen": result.files, "loaded": result.loaded, "unchanged": result.skipped,
-                      "invalid": len(result.invalid)},
-            "managers": result.managers})
+def record_load(con: Connection, paths: Sequence[str | Path], result: LoadResult, policy: Policy) -> None:
+    """A load, in the load's own transaction: which folders or bundles, what was read, how
+    many managers; the retention purge runs with it."""
+    install_append_only(con)
+    purge(con, policy.audit_log_days)
+    record(con, "load", {
+        "folders": [str(Path(p).expanduser().resolve()) for p in paths],
+        "files": {"seen": result.files, "loaded": result.loaded, "unchanged": result.skipped,
+                  "invalid": len(result.invalid)},
+        "managers": result.managers})
 
 
 def record_report(engine: Engine, p: Period, fmt: str, policy: Policy, managers: int) -> None:

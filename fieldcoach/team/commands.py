@@ -33,8 +33,8 @@ def load(db: str | None, paths: list[str]) -> int:
             print(f"\rloading: {seen[0]} documents read", end="", file=sys.stderr, flush=True)
 
     try:
-        result = load_paths(engine, list(paths), progress if tty else None)
-        record_load(engine, paths, result, policy)
+        result = load_paths(engine, list(paths), progress if tty else None,
+                            before_commit=lambda con, r: record_load(con, paths, r, policy))
     except ImportRefused as exc:
         raise UserError(f"team load refused, nothing changed: {exc}") from exc
     except DBAPIError as exc:

@@ -261,8 +261,10 @@ def _apply_retractions(con: Connection, stats: IngestStats) -> int:
 
 
 def load(engine: Engine, paths: list[str | Path],
-         progress: Callable[[int], None] | None = None) -> LoadResult:
-    """Load the stores or bundles at paths; one transaction."""
+         progress: Callable[[int], None] | None = None,
+         before_commit: Callable[[Connection, LoadResult], None] | None = None) -> LoadResult:
+    """Load the stores or bundles at paths; one transaction, which before_commit (the
+    audit log's row) joins: a load the log cannot record does not happen."""
     result = LoadResult()
     managers: dict[str, str | None] = {}
     settings: dict[str, dict[str, int | None]] = {}  # from the manifests that carry them
@@ -292,6 +294,8 @@ def load(engine: Engine, paths: list[str | Path],
             if unnamed:
                 con.execute(stmt.on_conflict_do_nothing(index_elements=["id"]), unnamed)
         result.retracted = _apply_retractions(con, stats)
-    result.files, result.skipped, result.loaded = stats.files, stats.skipped, stats.parsed
-    result.managers, result.rows = len(managers), sum(stats.rows.values())
+        result.files, result.skipped, result.loaded = stats.files, stats.skipped, stats.parsed
+        result.managers, result.rows = len(managers), sum(stats.rows.values())
+        if before_commit is not None:
+            before_commit(con, result)
     return result
