@@ -247,6 +247,7 @@ class SessionRow:
     call: CallRow
     gap_days: int | None        # days since the previous session: cadence gaps show
     accuracy_gap: float | None
+    rep_words: bool = False     # the rep acknowledged the recap or left a comment
 
 
 @dataclass(frozen=True)
@@ -303,13 +304,19 @@ def rep_detail(con: sqlite3.Connection, rep_id: str, now: datetime, history: int
                 f"t.call_id IN ({','.join('?' * len(ids))})", ids):
             ratings.setdefault(cid, {}).setdefault(by, {})[sid] = score
             names[sid] = sname or "?"
+        spoke = {row[0] for row in con.execute(
+            f"SELECT id FROM call WHERE id IN ({','.join('?' * len(ids))}) AND "
+            f"(rep_acknowledged_at IS NOT NULL OR rep_comment IS NOT NULL)", ids)}
+    else:
+        spoke = set()
     sessions = []
     for i, c in enumerate(calls):
         prev = calls[i + 1] if i + 1 < len(calls) else before_window
         gap = (c.ended_at - prev.ended_at).days if prev and c.ended_at and prev.ended_at else None
         rt = ratings.get(c.id, {})
         sessions.append(SessionRow(total - i, c, gap,
-                                   coaching.self_assessment_gap(rt.get("rep", {}), rt.get("manager", {}))))
+                                   coaching.self_assessment_gap(rt.get("rep", {}), rt.get("manager", {})),
+                                   c.id in spoke))
     trend: dict[str, list[int]] = {}
     for c in reversed(calls):
         for sid, score in ratings.get(c.id, {}).get("manager", {}).items():

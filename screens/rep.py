@@ -226,6 +226,8 @@ class RepScreen(BaseScreen[None]):
                 sess.append(f"  after {s.gap_days} days: gap", style="bold red")
             elif s.gap_days is not None:
                 sess.append(f"  after {s.gap_days} days", style="dim")
+            if s.rep_words:  # the recap (Enter on the call) shows what they said
+                sess.append("  rep's words", style="italic")
             sess.append("\n")
         sess.rstrip()
         self.query_one("#rep-sessions", Static).update(

@@ -162,3 +162,17 @@ def test_a_fieldcoach_of_version_1_refuses_a_1_1_document_in_one_line(fixed_stor
     con = sqlite3.connect(laptop)
     assert con.execute("SELECT count(*) FROM call").fetchone() == (0,)
     con.close()
+
+
+def test_the_rep_s_page_marks_the_sessions_where_the_rep_spoke(store):
+    detail = finished_call(store)
+    second = services.plan_call(store, rep_id=detail.call.rep_id, account="Osprey Ltd")
+    services.start_call(store, second, now=NOW + timedelta(days=1))
+    services.end_call(store, second, now=NOW + timedelta(days=1, minutes=30))
+    services.add_next_step(store, rep_id=detail.call.rep_id, action="Book the demo", call_id=second)
+    services.finish_call(store, second, now=NOW + timedelta(days=1, minutes=40))
+    services.save_rep_voice(store, detail.call.id, acknowledged=False, comment="I rushed it", now=NOW)
+    page = queries.rep_detail(store.con(), detail.call.rep_id, NOW + timedelta(days=2))
+    assert page is not None
+    assert {s.call.account: s.rep_words for s in page.sessions} == {"Kestrel [Insurance]": True,
+                                                                   "Osprey Ltd": False}

@@ -306,3 +306,17 @@ async def test_each_form_save_and_refusal_arrive_as_messages(store, db_path):
         assert len(results(seen, "the expectations")) == 1
         assert [e.text for e in queries.expectations(store.con(), rep)] == ["Research the account"]
         assert type(app.screen).__name__ == "RepScreen"
+
+
+async def test_the_rep_page_marks_a_session_where_the_rep_spoke(store, db_path):
+    from test_recap import finished_call
+
+    detail = finished_call(store)
+    services.save_rep_voice(store, detail.call.id, acknowledged=True, comment="", now=FIXED)
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.open_rep(detail.call.rep_id)
+        await settle(app, pilot)
+        line = next(ln for ln in screen_text(app.screen).splitlines() if "Kestrel" in ln)
+        assert "rep's words" in line
