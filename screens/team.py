@@ -480,7 +480,8 @@ class ManagerRepsScreen(TeamBase):
         line = _period_line(self.result.period)
         line.append("\n")
         line.append(visible(self.name_), style="bold")
-        line.append(f": {len(self.result.reps)} reps, {m.sessions} sessions, "
+        n, k = len(self.result.reps), m.sessions
+        line.append(f": {n} rep{'s' if n != 1 else ''}, {k} session{'s' if k != 1 else ''}, "
                     f"{m.coaching_minutes} coaching minutes"
                     + (f" (budget {m.budget_minutes})" if m.budget_minutes is not None else ""), style="dim")
         self.query_one("#period", Static).update(line)
@@ -517,6 +518,7 @@ class RepSessionsScreen(TeamBase):
     DEFAULT_CSS = """
     RepSessionsScreen #period { height: auto; padding: 0 1; }
     RepSessionsScreen #sessions { height: 1fr; }
+    RepSessionsScreen #words { height: auto; max-height: 6; padding: 0 1; }
     """
 
     def __init__(self, manager_id: str, rep_id: str, name: str) -> None:
@@ -527,10 +529,13 @@ class RepSessionsScreen(TeamBase):
         yield Header()
         yield Static(Text("Loading the sessions…", style="dim"), id="period")
         yield FitTable(SESSION_COLS, id="sessions", cursor_type="row")
+        # the selected session's rep's words in full: the column is cut on a narrow terminal
+        yield Static("", id="words")
         yield KeyFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "Sessions of one rep"
+        self.words: dict[str, Text] = {}
         self.query_one("#sessions", FitTable).focus()
         self.load()
 
@@ -551,12 +556,15 @@ class RepSessionsScreen(TeamBase):
         table = self.query_one("#sessions", FitTable)
         table.clear()
         tz = self.team.tz
+        self.words = {}
         for s in sessions:
             words = Text()
             if s.rep_acknowledged_at is not None:
                 words.append(f"acknowledged {fmt_when(s.rep_acknowledged_at, tz)}", style="green")
             if s.rep_comment:
                 words.append(("; " if words else "") + visible(s.rep_comment))
+            if words:
+                self.words[s.call_id] = Text.assemble((f"Rep's words, {fmt_when(s.at, tz)}: ", "bold"), words)
             delay = Text(fmt_delay(s.delay_minutes), style="red bold" if s.late else "", justify="right")
             table.add_row(Text(fmt_when(s.at, tz)), Text(s.kind),
                           Text("" if s.minutes is None else str(s.minutes), justify="right"), delay,
@@ -570,3 +578,13 @@ class RepSessionsScreen(TeamBase):
         line.append(f": {n} coaching session{'s' if n != 1 else ''}, {len(sessions) - n} selling",
                     style="dim")
         self.query_one("#period", Static).update(line)
+        self._show_words(table)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_words(self.query_one("#sessions", FitTable))
+
+    def _show_words(self, table: FitTable) -> None:
+        key = None
+        if table.row_count:
+            key = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
+        self.query_one("#words", Static).update(self.words.get(key or "", ""))

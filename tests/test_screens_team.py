@@ -140,6 +140,12 @@ async def test_drill_down_to_one_managers_reps_and_a_reps_sessions(url: str) -> 
         assert sessions[0][2:6] == ["60", "25 min", "1.0", "1 done"]
         assert sessions[1][5] == "1 overdue"
         assert sessions[1][6] == "acknowledged Wed 18 Nov 08:00; " + visible("Thanks \x1b[31m[b]red[/b]")
+        words = lambda: str(app.screen.query_one("#words").render())  # noqa: E731 - read again after a move
+        assert words() == ""  # the first session: the rep said nothing
+        await pilot.press("down")
+        await pilot.pause()
+        assert words() == ("Rep's words, Tue 17 Nov 09:00: acknowledged Wed 18 Nov 08:00; "
+                           + visible("Thanks \x1b[31m[b]red[/b]"))
         await pilot.press("left_square_bracket")  # an earlier period: c0 only
         await settle(app, pilot)
         assert [r[0] for r in _rows(app, "#sessions")] == ["Tue 20 Oct 10:00"]

@@ -224,3 +224,21 @@ def test_the_report_shows_only_the_figures_the_policy_lists(seeded: Any, tmp_pat
     assert main(["team", "report", "--policy", str(policy), *now]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "unknown figure speed" in err
+
+
+def test_a_manager_who_never_set_a_name_is_called_unnamed_with_their_id_s_start(tmp_path: Path) -> None:
+    """A new manager exports before setting their name in Settings; and a rep may arrive
+    before their manager's manifest: neither shows a bare id where a name belongs."""
+    url = seed(tmp_path, mara="")
+    engine = open_team_db(url)
+    try:
+        with engine.begin() as con:
+            con.execute(schema.rep.insert().values(id="zed", manager_id="9f8e7d6c-no-manifest", name="Zed",
+                                                   created_at="2026-11-01", updated_at="2026-11-01"))
+        with engine.connect() as con:
+            names = {f.manager_id: f.name for f in team_figures(con, period("4weeks", NOW), NOW).managers}
+    finally:
+        engine.dispose()
+    assert names[M] == f"Unnamed manager {M[:8]}"
+    assert names["9f8e7d6c-no-manifest"] == "Unnamed manager 9f8e7d6c"
+    assert names[N] == "Noor Haddad"

@@ -369,12 +369,17 @@ class _Manager:
     late: int | None
 
 
+def unnamed(manager_id: str) -> str:
+    """What a manager who never set their name (in Settings) is called: their id's start."""
+    return f"Unnamed manager {manager_id[:8]}"
+
+
 def _managers(con: Connection, manager_id: str | None = None) -> dict[str, _Manager]:
     m = schema.manager
     q = select(m.c.id, m.c.name, m.c.budget_minutes_week, m.c.late_minutes)
     if manager_id is not None:
         q = q.where(m.c.id == manager_id)
-    return {i: _Manager(name or i, b, late) for i, name, b, late in con.execute(q)}
+    return {i: _Manager(name or unnamed(i), b, late) for i, name, b, late in con.execute(q)}
 
 
 def _roster(con: Connection, manager_id: str) -> list[tuple[str, str]]:
@@ -398,10 +403,10 @@ def team_figures(con: Connection, p: Period, now: datetime) -> TeamFigures:
     r = schema.rep
     reps: dict[str, int] = {m: k for m, k in con.execute(
         select(r.c.manager_id, func.count()).where(r.c.deleted_at.is_(None)).group_by(r.c.manager_id))}
-    ids = sorted(set(info) | set(reps) | set(acc),
-                 key=lambda m: ((info[m].name if m in info else m).casefold(), m))
-    managers = tuple(_manager_figures(m, info.get(m, _Manager(m, None, None)), acc[m], p, reps.get(m, 0))
-                     for m in ids)
+    for m in set(reps) | set(acc):  # records whose manager's manifest has not been loaded
+        info.setdefault(m, _Manager(unnamed(m), None, None))
+    ids = sorted(info, key=lambda m: (info[m].name.casefold(), m))
+    managers = tuple(_manager_figures(m, info[m], acc[m], p, reps.get(m, 0)) for m in ids)
     budgets = [i.budget_week for i in info.values() if i.budget_week is not None]
     team = _manager_figures(None, _Manager("Team", sum(budgets) if budgets else None, LATE_MINUTES),
                             _merged(acc[m] for m in ids), p, sum(reps.values()))
