@@ -106,6 +106,15 @@ ScreenResultT = TypeVar("ScreenResultT")
 class BaseScreen(WorkRunner, Screen[ScreenResultT], Generic[ScreenResultT]):
     """A full screen of fieldcoach."""
 
+    def leave(self) -> bool:
+        """Pop this screen if it is the one showing; True if it did. A result that reaches
+        a screen already left (a read that answers after a pop) must not pop the screen
+        showing now in its place."""
+        if self.app.screen is not self:
+            return False
+        self.app.pop_screen()
+        return True
+
 
 class BaseModal(WorkRunner, ModalScreen[ScreenResultT], Generic[ScreenResultT]):
     """A modal dialog or form of fieldcoach."""

@@ -139,10 +139,8 @@ class RepScreen(BaseScreen[None]):
     def _show(self, page: RepPage) -> None:
         d = page.detail
         if d is None:
-            # a read that arrives after the page was left (forgetting pops it) pops nothing
-            if self.app.screen is self:
+            if self.leave():  # a read answering after the page was left (forgetting) leaves nothing
                 self.notify("That rep no longer exists.", severity="warning")
-                self.app.pop_screen()
             return
         self.detail, self.skills = d, page.skills
         tz = self.fc.tz

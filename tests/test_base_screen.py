@@ -29,3 +29,26 @@ def test_a_store_error_is_its_own_sentence_and_anything_else_is_named():
 def test_a_failed_read_says_what_could_not_be_read():
     text, _ = describe_failure("the settings", RuntimeError("boom"), reading=True)
     assert text == "The settings could not be read: boom"
+
+
+async def test_a_screen_leaves_only_itself():
+    """leave() pops the screen only while it is the one showing: a late result reaching a
+    screen already popped, or one under another, pops nothing."""
+    from textual.app import App
+
+    from screens.base import BaseScreen
+
+    class Plain(BaseScreen[None]):
+        pass
+
+    app: App[None] = App()
+    async with app.run_test() as pilot:
+        below, above = Plain(), Plain()
+        await app.push_screen(below)
+        await app.push_screen(above)
+        await pilot.pause()
+        assert below.leave() is False and app.screen is above
+        assert above.leave() is True
+        await pilot.pause()
+        assert app.screen is below
+        assert above.leave() is False and app.screen is below  # already left

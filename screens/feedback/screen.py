@@ -183,12 +183,12 @@ class FeedbackScreen(DraftKeeper, BaseScreen[None]):
     async def _opened(self, opened: feedback.Debrief) -> None:
         detail, settings = opened.detail, opened.settings
         if detail is None:
-            self.notify("That call no longer exists.", severity="error")
-            self.fc.pop_screen()
+            if self.leave():
+                self.notify("That call no longer exists.", severity="error")
             return
         if detail.call.kind == coaching.SELLING:
-            self.notify("A selling call has no debrief.", severity="warning")
-            self.fc.pop_screen()
+            if self.leave():
+                self.notify("A selling call has no debrief.", severity="warning")
             return
         self.detail, self.script, self.settings = detail, opened.script, settings
         c = detail.call
