@@ -10,6 +10,7 @@ from datetime import datetime, timedelta, tzinfo
 from .clock import week_start
 from .defaults import DEFAULT_SCRIPT, DEFAULT_SKILLS  # noqa: F401 - the seeded defaults, named here too
 from .errors import CoachingError  # noqa: F401 - declared beside FieldError, raised by callers from here
+from .text import how_many
 
 # --- lifecycle -------------------------------------------------------------------------
 
@@ -190,10 +191,10 @@ def focus_ranking(reps: Sequence[RepFocusInput], now: datetime) -> list[FocusIte
         score = float(days)
         if r.overdue_steps:
             score += 10 * r.overdue_steps
-            reasons.append(f"{r.overdue_steps} overdue step" + ("s" if r.overdue_steps > 1 else ""))
+            reasons.append(how_many(r.overdue_steps, "overdue steps"))
         elif r.open_steps:
             score += 2 * r.open_steps
-            reasons.append(f"{r.open_steps} open step" + ("s" if r.open_steps > 1 else ""))
+            reasons.append(how_many(r.open_steps, "open steps"))
         if not r.has_goal:
             score += 15
             reasons.append("no agreed goal")

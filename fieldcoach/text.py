@@ -56,3 +56,8 @@ def is_control(char: str) -> bool:
     one of those `visible` shows as a symbol (asked of every typed key, so no pattern)."""
     code = ord(char)
     return code < 0x20 or 0x7F <= code <= 0x9F or 0xD800 <= code <= 0xDFFF
+
+
+def how_many(n: int, things: str) -> str:
+    """"1 goal", "2 goals", "0 goals": things named in the plural, one drops the "s"."""
+    return f"{n} {things[:-1] if n == 1 and things.endswith('s') else things}"

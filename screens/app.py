@@ -22,7 +22,7 @@ from fieldcoach.clock import local_tz, utcnow
 from fieldcoach.drafts import Drafts
 from fieldcoach.paths import drafts_dir
 from fieldcoach.store import Store
-from fieldcoach.text import visible
+from fieldcoach.text import how_many, visible
 from screens import WIDE
 from screens.widgets.drafts import DraftKeeper
 from screens.widgets.palette import ActionsProvider
@@ -141,7 +141,7 @@ class FieldcoachApp(CrashHook, App[None]):
             return
         if n:
             self.call_from_thread(
-                self.notify, f"Recovered {n} unsaved draft{'s' if n != 1 else ''}: open the form")
+                self.notify, f"Recovered {how_many(n, 'unsaved drafts')}: open the form")
 
     @work(thread=True, exit_on_error=False, group="retention")
     def _apply_retention(self) -> None:

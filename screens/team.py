@@ -23,7 +23,7 @@ from textual.widgets import DataTable, Header, Sparkline, Static
 
 from fieldcoach.team.report import MANAGER_COLUMNS, REP_COLUMNS, Column, shown
 from fieldcoach.team.view import NO_DATABASE, REP_DETAIL_OFF, Opened, TeamData
-from fieldcoach.text import visible
+from fieldcoach.text import how_many, visible
 from screens.base import BaseScreen, Failed, Loaded
 from screens.widgets.columns import Col
 from screens.widgets.footer import KeyFooter
@@ -367,7 +367,7 @@ class TeamScreen(TeamBase):
         table = self.query_one("#managers", FigureTable)
         n = len(self.figures.managers)
         order = "▼" if table.descending else "▲"
-        managers = f"{n} manager{'s' if n != 1 else ''}"
+        managers = how_many(n, "managers")
         self.query_one("#period", Static).update(_period_line(
             self.figures.period, f"{managers}  ·  sort: {table.sort_column.header} {order}"))
 
@@ -481,7 +481,7 @@ class ManagerRepsScreen(TeamBase):
         line.append("\n")
         line.append(visible(self.name_), style="bold")
         n, k = len(self.result.reps), m.sessions
-        line.append(f": {n} rep{'s' if n != 1 else ''}, {k} session{'s' if k != 1 else ''}, "
+        line.append(f": {how_many(n, 'reps')}, {how_many(k, 'sessions')}, "
                     f"{m.coaching_minutes} coaching minutes"
                     + (f" (budget {m.budget_minutes})" if m.budget_minutes is not None else ""), style="dim")
         self.query_one("#period", Static).update(line)
@@ -575,7 +575,7 @@ class RepSessionsScreen(TeamBase):
         line.append("\n")
         line.append(visible(self.name_), style="bold")
         n = sum(1 for s in sessions if s.kind != "selling")
-        line.append(f": {n} coaching session{'s' if n != 1 else ''}, {len(sessions) - n} selling",
+        line.append(f": {how_many(n, 'coaching sessions')}, {len(sessions) - n} selling",
                     style="dim")
         self.query_one("#period", Static).update(line)
         self._show_words(table)

@@ -58,3 +58,11 @@ def test_each_control_has_a_visible_form():
 def test_is_control():
     assert all(is_control(c) for c in C0 + C1 + ["\x7f"])
     assert not any(is_control(c) for c in "a \u200d\u200b\xa0\u202e\u2009é👨")
+
+
+def test_how_many_names_one_thing_in_the_singular():
+    from fieldcoach.text import how_many
+
+    assert [how_many(n, "goals") for n in (0, 1, 2)] == ["0 goals", "1 goal", "2 goals"]
+    assert how_many(1, "debrief answers") == "1 debrief answer"
+    assert how_many(1, "inbox") == "1 inbox"

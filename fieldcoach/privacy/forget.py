@@ -19,7 +19,7 @@ from ..db import transaction
 from ..errors import UserError
 from ..lookups import MANAGER
 from ..store import Store
-from ..text import visible
+from ..text import how_many, visible
 from . import tombstones
 from .files import remove_files
 from .retention import remove_calls
@@ -88,7 +88,7 @@ def forget_rep(store: Store, rep_id: str, now: datetime) -> Receipt:
 
 def forget_summary(receipt: Receipt) -> str:
     """The receipt as the command line and the rep page say it."""
-    parts = [tombstones.how_many(n, kind) for kind, n in receipt.counts.items() if n]
+    parts = [how_many(n, kind) for kind, n in receipt.counts.items() if n]
     if receipt.files:
-        parts.append(tombstones.how_many(receipt.files, "draft or recap files"))
+        parts.append(how_many(receipt.files, "draft or recap files"))
     return "Forgotten: " + ", ".join(parts) + f" (receipt kept, {receipt.at.isoformat()})"

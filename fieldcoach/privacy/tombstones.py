@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ..clock import from_db, to_db
+from ..text import how_many
 
 # Columns a tombstone keeps: identity, stamps, links, local flags that decide how it is
 # exported (a private note that was shared leaves as an id-only retraction), and the
@@ -133,11 +134,6 @@ class Receipt:
         what = what or "nothing"
         files = f"; {how_many(self.files, 'draft or recap files')}" if self.files else ""
         return f"{self.action} at {to_db(self.at)}: {what}{files}"
-
-
-def how_many(n: int, kinds: str) -> str:
-    """"1 goal", "2 goals": the kinds are named in the plural ("rep" stays as it is)."""
-    return f"{n} {kinds[:-1] if n == 1 and kinds.endswith('s') else kinds}"
 
 
 def keep_receipt(con: sqlite3.Connection, receipt: Receipt) -> None:
