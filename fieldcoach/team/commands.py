@@ -9,12 +9,7 @@ from sqlalchemy.exc import DBAPIError
 
 from ..errors import ImportRefused, UserError
 from ..text import visible
-from .db import open_team_db, resolve_url
-
-
-def _db_error(exc: DBAPIError) -> UserError:
-    """A database error under a running command (locked, read-only, full disk): one line."""
-    return UserError(f"team database: {str(exc.orig).splitlines()[0] if exc.orig else exc}")
+from .db import database_error, open_team_db, resolve_url
 
 
 def load(db: str | None, paths: list[str]) -> int:
@@ -38,7 +33,7 @@ def load(db: str | None, paths: list[str]) -> int:
     except ImportRefused as exc:
         raise UserError(f"team load refused, nothing changed: {exc}") from exc
     except DBAPIError as exc:
-        raise _db_error(exc) from exc
+        raise database_error(exc) from exc
     finally:
         engine.dispose()
         if tty and seen[0] >= 100:
@@ -66,7 +61,7 @@ def report(db: str | None, kind: str, fmt: str, back: int = 0, now: datetime | N
         # logged before anything is shown: a report the log cannot hold is not printed
         record_report(engine, figures.period, fmt, policy, len(figures.managers))
     except DBAPIError as exc:
-        raise _db_error(exc) from exc
+        raise database_error(exc) from exc
     finally:
         engine.dispose()
     print({"csv": out.as_csv, "json": out.as_json}.get(fmt, out.table)(figures, policy))

@@ -90,6 +90,12 @@ def _failure(exc: DBAPIError) -> str:
     return " ".join(first.removeprefix("FATAL:").split())
 
 
+def database_error(exc: DBAPIError) -> UserError:
+    """A database error under a running command (locked, read-only, full disk, a server
+    gone): one line."""
+    return UserError(f"team database: {_failure(exc)}")
+
+
 def open_team_db(url: str, *, create: bool = True) -> Engine:
     """The engine of the team database at url, its schema created or migrated; without
     create, a database that does not hold one yet is refused (a report reads, it does not

@@ -12,7 +12,7 @@ from sqlalchemy.exc import DBAPIError
 from ..clock import local_tz, to_local
 from ..errors import UserError
 from ..text import visible
-from .db import open_team_db, resolve_url
+from .db import database_error, open_team_db, resolve_url
 
 
 def _since(value: str | None) -> datetime | None:
@@ -35,7 +35,7 @@ def log(db: str | None, since: str | None, as_json: bool) -> int:
         with engine.connect() as con:
             rows = entries(con, start)
     except DBAPIError as exc:
-        raise UserError(f"team database: {str(exc.orig).splitlines()[0] if exc.orig else exc}") from exc
+        raise database_error(exc) from exc
     finally:
         engine.dispose()
     if as_json:
@@ -81,7 +81,7 @@ def access(db: str | None, person: str, out: str) -> int:
     try:
         paths = write(engine, person, Path(out).expanduser())
     except DBAPIError as exc:
-        raise UserError(f"team database: {str(exc.orig).splitlines()[0] if exc.orig else exc}") from exc
+        raise database_error(exc) from exc
     finally:
         engine.dispose()
     for p in paths:
