@@ -34,6 +34,20 @@ class Observation:
     notes: list[NoteRow]
 
 
+def data_version(con: sqlite3.Connection) -> int:
+    """SQLite's count of commits by other connections, as this connection sees it: other
+    processes (`fieldcoach note` in a shell) and the app's own workers."""
+    return int(con.execute("PRAGMA data_version").fetchone()[0])
+
+
+def notes_if_changed(con: sqlite3.Connection, call_id: str, seen: int) -> tuple[int, list[NoteRow] | None]:
+    """(the data version now, the call's notes), the notes read only when another
+    connection has committed since `seen`: a check of microseconds, run every second while
+    a call is observed, so a note added beside the app shows in it."""
+    version = data_version(con)
+    return version, (None if version == seen else call_notes(con, call_id))
+
+
 def open_observation(con: sqlite3.Connection, call_id: str) -> Observation | None:
     """The call and its notes; None when it no longer exists. Three indexed reads (~1 ms):
     the note line must know its call before the first Enter, so it is read before the

@@ -11,6 +11,7 @@ was pressed survives a kill the next instant. The Store folds the WAL back on it
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import replace
 
 from rich.markup import escape
@@ -90,6 +91,7 @@ class ObservationScreen(DraftKeeper, BaseScreen[None]):
         self.draft_key = f"note:{call_id}"
         self.active: ActiveCall | None = None
         self.shown: list[NoteRow] = []
+        self._seen_version = 0  # PRAGMA data_version when the notes were last read
         self.skill_by_id: dict[str, str] = {}
         self.editing: NoteRow | None = None
         self.picked: int | None = None  # index into shown; None: the last note, typing on
@@ -124,7 +126,7 @@ class ObservationScreen(DraftKeeper, BaseScreen[None]):
     # --- lifecycle -----------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        from fieldcoach.observation import open_observation, start_call
+        from fieldcoach.observation import data_version, open_observation, start_call
 
         line = self.query_one("#note-line", Input)
         line.focus()
@@ -162,6 +164,7 @@ class ObservationScreen(DraftKeeper, BaseScreen[None]):
             line.cursor_position = len(line.value)
             self.notify("Recovered draft")
         self.start_drafts()
+        self._seen_version = self.fc.store.read(data_version)
         self._tick()
         self.set_interval(1, self._tick)
         self._load_side_when_shown()
@@ -240,6 +243,21 @@ class ObservationScreen(DraftKeeper, BaseScreen[None]):
             return
         secs = int((self.fc.now() - self.active.started_at).total_seconds())
         self.query_one("#obs-clock", Static).update(f"elapsed {mmss(secs)}")
+        self._show_notes_added_beside()
+
+    def _show_notes_added_beside(self) -> None:
+        """Notes another process added to this call (`fieldcoach note` in a shell) join the
+        list; the app's own are shown as they are saved."""
+        from fieldcoach.observation import notes_if_changed
+
+        try:
+            self._seen_version, fresh = self.fc.store.read(notes_if_changed, self.call_id, self._seen_version)
+        except sqlite3.Error:  # a busy moment: the next second looks again
+            return
+        known = {n.id for n in self.shown}
+        for n in fresh or ():
+            if n.id not in known:
+                self._append(n)
 
     # --- the note line ---------------------------------------------------------------------
 

@@ -159,3 +159,34 @@ def test_import_and_export_refuse_the_open_database_file_itself(tmp_path):
     _other_process_writes(db_path, "still a database")
     assert Path(f"{db_path}-wal").exists()
     store.close()
+
+
+async def test_a_note_from_the_command_line_shows_on_the_open_note_line(tmp_path):
+    """`fieldcoach note` in a shell while the app observes the same call: the note is saved
+    to that call and joins the app's list on the next tick, once, beside the app's own."""
+    from fieldcoach import services
+    from fieldcoach.store import Store
+    from screens.observe import ObservationScreen
+
+    db_path = tmp_path / "data" / "fieldcoach.db"
+    store = Store(db_path)
+    store.open()
+    services.bootstrap(store)
+    rep = services.add_rep(store, "Priya Shah")
+    call_id = services.plan_call(store, rep_id=rep, account="Acme")
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(ObservationScreen(call_id))
+        await settle(app, pilot)
+        obs = app.screen
+        obs.query_one("#note-line").insert_text_at_cursor("+ from the app")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await _fieldcoach(db_path, "note", "? from the shell")
+        obs._tick()  # the screen's one-second tick, run now rather than waited for
+        await pilot.pause()
+        obs._tick()  # a second look adds nothing twice
+        await pilot.pause()
+        shown = [str(w.render()) for w in obs.query(".note")]
+        assert len(shown) == 2
+        assert "from the app" in shown[0] and "from the shell" in shown[1]
