@@ -5,7 +5,7 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test check bench demo clean
+.PHONY: run test check bench demo clean sql
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -41,6 +41,10 @@ check: $(DEV_STAMP)
 	$(BIN)/ruff check fieldcoach screens tests bench
 	$(BIN)/mypy
 	$(BIN)/lint-imports --no-cache
+
+# The team database's statements, compiled for each engine (fieldcoach/team/statements.py).
+sql: $(STAMP)
+	$(BIN)/python -m fieldcoach.team.statements
 
 bench: $(TEST_STAMP)
 	@$(BYTECODE)

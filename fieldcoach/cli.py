@@ -287,16 +287,19 @@ def _cmd_team(args: argparse.Namespace) -> int:
 def _team_view(args: argparse.Namespace) -> int:
     import gc
 
+    from .clock import utcnow
     from .team.policy import load_policy
+    from .team.view import DEFAULT_KIND, TeamData
 
     policy = load_policy(getattr(args, "policy", None))  # refused with one line before the screen
     # No cyclic GC until the first figures are shown (as for the main app): collections of
-    # the freshly imported heap (Textual, then SQLAlchemy in the worker) cost launch time.
+    # the freshly imported heap cost launch time.
     gc.disable()
+    data = TeamData(args.db, policy)
+    data.read_early(DEFAULT_KIND, 0, utcnow())  # while Textual loads
     from screens.team_app import TeamApp
 
-    # the database (and SQLAlchemy) is opened by the view's worker, after the first frame
-    app = TeamApp(args.db, policy)
+    app = TeamApp(args.db, policy, data=data)
     app.run()
     if app.startup_error:
         raise UserError(app.startup_error)

@@ -54,3 +54,19 @@ class FormErrors(ValueError):
     def __init__(self, errors: dict[str, str]) -> None:
         super().__init__("Not saved: see the fields in red")
         self.errors = errors
+
+
+class TeamDbError(Exception):
+    """The team database's driver refused a statement (locked, read-only, full disk, a
+    server gone, a trigger): the driver's own error is orig, as on SQLAlchemy's
+    DBAPIError. The commands turn it into one line (team.dbapi.database_error)."""
+
+    def __init__(self, orig: Exception) -> None:
+        super().__init__(str(orig))
+        self.orig = orig
+
+
+class TeamDbNotCurrent(Exception):
+    """The file is not this fieldcoach's team database as it stands (no file, another
+    file, an older or newer schema): SQLAlchemy's db.open_team_db must create, migrate or
+    refuse it."""

@@ -22,7 +22,7 @@ from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Header, Sparkline, Static
 
 from fieldcoach.team.report import MANAGER_COLUMNS, REP_COLUMNS, Column, shown
-from fieldcoach.team.view import NO_DATABASE, REP_DETAIL_OFF, Opened, TeamData
+from fieldcoach.team.view import NO_DATABASE, REP_DETAIL_OFF, TeamData
 from fieldcoach.text import how_many, visible
 from screens.base import BaseScreen, Failed, Loaded
 from screens.widgets.columns import Col
@@ -265,11 +265,6 @@ class TeamBase(BaseScreen[None]):
         self.notify(escape(message.text), severity="error")
 
 
-def _load_team(data: TeamData, kind: str, back: int, now: datetime) -> tuple[Opened, TeamFigures | None]:
-    opened = data.open()
-    return opened, data.figures(kind, back, now) if opened.ready else None
-
-
 def _for_period(kind: str, back: int, fn: Any, *args: Any) -> tuple[tuple[str, int], Any]:
     """fn's result with the period it was read for: a slow read for a period the user has
     already stepped away from is dropped when it arrives."""
@@ -334,7 +329,7 @@ class TeamScreen(TeamBase):
     def load(self) -> None:
         self.loaded_for = (self.team.kind, self.team.back)
         kind, back = self.loaded_for
-        self.run_blocking("the team figures", _for_period, kind, back, _load_team, self.data, kind, back,
+        self.run_blocking("the team figures", _for_period, kind, back, self.data.opening, kind, back,
                           self.team.now())
 
     def action_reload(self) -> None:

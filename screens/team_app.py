@@ -42,10 +42,11 @@ class TeamApp(App[None]):
     ]
 
     def __init__(self, url: str | None, policy: Policy, *, clock: Callable[[], datetime] = utcnow,
-                 tz: tzinfo | None = None) -> None:
-        """url: a URL or a file, None for the default (resolved by the first read)."""
+                 tz: tzinfo | None = None, data: TeamData | None = None) -> None:
+        """url: a URL or a file, None for the default (resolved by the first read); data:
+        the TeamData of url when the command line has begun reading it."""
         super().__init__()
-        self.data = TeamData(url, policy)
+        self.data = data or TeamData(url, policy)
         self.clock = clock
         self._tz = tz
         self.kind = DEFAULT_KIND   # the period shown: its kind, and how many periods back

@@ -11,7 +11,8 @@ from sqlalchemy import Engine, insert
 
 from fieldcoach.clock import to_db
 from fieldcoach.team import schema
-from fieldcoach.team.db import open_team_db, resolve_url
+from fieldcoach.team.db import open_team_db
+from fieldcoach.team.location import resolve_url
 
 NOW = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)  # Thursday; 4 weeks: 2 Nov - 29 Nov
 M, N = "mgr-mara", "mgr-noor"

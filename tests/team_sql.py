@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import create_engine, text
 
-from fieldcoach.team.db import resolve_url
+from fieldcoach.team.location import resolve_url
 
 
 def query(db: str, sql: str, **params: Any) -> list[tuple[Any, ...]]:

@@ -7,8 +7,9 @@ from datetime import UTC
 
 import pytest
 
-from fieldcoach.team.db import open_team_db, resolve_url
+from fieldcoach.team.db import open_team_db
 from fieldcoach.team.load import load
+from fieldcoach.team.location import resolve_url
 from fieldcoach.team.policy import Policy
 from fieldcoach.team_demo import write_team
 from screens.team_app import TeamApp

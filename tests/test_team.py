@@ -17,8 +17,10 @@ from sqlalchemy import create_engine, inspect, text
 
 from fieldcoach.cli import main
 from fieldcoach.clock import from_db, to_db
-from fieldcoach.team.db import open_team_db, resolve_url
+from fieldcoach.team import schema
+from fieldcoach.team.db import open_team_db
 from fieldcoach.team.load import load
+from fieldcoach.team.location import resolve_url
 from fieldcoach.team.rollup import LATE_MINUTES, period, team_figures
 from fieldcoach.team_demo import write_team
 
@@ -133,25 +135,6 @@ def test_report_figures_match_a_count_from_the_store(store: Path, team_url: str,
     assert got.team.median_delay_minutes == (statistics.median(all_delays) if all_delays else None)
     if kind == "quarter":  # the demo coaches over these weeks: the figures are not all zero
         assert got.team.sessions > 0 and got.team.steps_done > 0 and all_delays
-
-
-def test_period_statements_read_no_whole_table_of_calls_notes_or_steps(store: Path, tmp_path: Path) -> None:
-    from sqlalchemy import event
-
-    engine = open_team_db(_url(tmp_path))
-    load(engine, [store])
-    seen: list[tuple[str, Any]] = []
-    event.listen(engine, "before_cursor_execute", lambda c, cur, st, params, ctx, many: seen.append((st, params)))
-    with engine.connect() as con:
-        team_figures(con, period("4weeks", NOW), NOW)
-        raw = con.connection.dbapi_connection
-        assert raw is not None
-        plans = [" / ".join(r[3] for r in raw.execute(f"EXPLAIN QUERY PLAN {st}", params))
-                 for st, params in seen]
-    assert len(plans) >= 5
-    for plan in plans:
-        for table in ("call", "note", "next_step"):
-            assert f"SCAN {table}" not in plan, plan
 
 
 def test_skills_of_managers_do_not_collide(store: Path, team_url: str) -> None:
@@ -368,6 +351,25 @@ def test_stored_names_reach_the_report_harmless(store: Path, team_url: str,
             assert "Ann ␛]0;title" in out
 
 
+def test_a_version_2_team_database_gets_the_covering_indexes(team_url: str) -> None:
+    open_team_db(team_url).dispose()
+    for sql in ("DROP INDEX ix_call_started_at_cover", "DROP INDEX ix_rating_call_id_cover",  # as version 2 was
+                'CREATE INDEX ix_call_started_at ON "call" (started_at)',
+                "CREATE INDEX ix_rating_call_id ON rating (call_id)", "UPDATE schema_version SET version = 2"):
+        _rows(team_url, sql)
+    open_team_db(team_url).dispose()
+    assert _rows(team_url, "SELECT version FROM schema_version") == [(3,)]
+    engine = create_engine(team_url)
+    try:
+        found = {t: {i["name"]: tuple(i["column_names"]) for i in inspect(engine).get_indexes(t)}
+                 for t in ("call", "rating")}
+    finally:
+        engine.dispose()
+    assert found["call"]["ix_call_started_at_cover"] == schema.CALLS_BY_START
+    assert found["rating"] == {"ix_rating_call_id_cover": schema.RATINGS_BY_CALL}
+    assert "ix_call_started_at" not in found["call"]
+
+
 def test_a_version_1_team_database_migrates_and_keeps_its_rows(team_url: str) -> None:
     open_team_db(team_url).dispose()
     for sql in ("DROP TABLE audit_log", "UPDATE schema_version SET version = 1",  # as version 1 was shipped
@@ -378,7 +380,7 @@ def test_a_version_1_team_database_migrates_and_keeps_its_rows(team_url: str) ->
         _rows(team_url, sql)
     assert "rep_comment" not in _columns(team_url, "call")
     open_team_db(team_url).dispose()
-    assert _rows(team_url, "SELECT version FROM schema_version") == [(2,)]
+    assert _rows(team_url, "SELECT version FROM schema_version") == [(schema.VERSION,)]
     assert _rows(team_url, "SELECT name, budget_minutes_week FROM manager") == [("Kept", None)]
     assert {"rep_acknowledged_at", "rep_comment"} <= _columns(team_url, "call")
     assert _rows(team_url, "SELECT count(*) FROM audit_log") == [(0,)]

@@ -21,7 +21,8 @@ from team_sql import dialect, execute, query
 from fieldcoach.cli import main
 from fieldcoach.clock import to_db
 from fieldcoach.team import audit
-from fieldcoach.team.db import open_team_db, resolve_url
+from fieldcoach.team.db import open_team_db
+from fieldcoach.team.location import resolve_url
 from fieldcoach.team_demo import write_team
 
 NOW = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)

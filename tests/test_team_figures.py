@@ -11,12 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import event, select
 
 from fieldcoach.cli import main
 from fieldcoach.team import schema
-from fieldcoach.team.db import open_team_db, resolve_url
+from fieldcoach.team.db import open_team_db
+from fieldcoach.team.dbapi import open_sqlite
 from fieldcoach.team.load import load
+from fieldcoach.team.location import resolve_url
 from fieldcoach.team.rollup import manager_reps, period, rep_sessions, team_figures
 from fieldcoach.team_demo import write_team
 from tests.team_seed import NOW, M, N, seed
@@ -102,21 +103,22 @@ def test_every_statement_reads_calls_ratings_and_steps_through_an_index(demo_sto
                                                                        tmp_path: Path) -> None:
     engine = open_team_db(resolve_url(str(tmp_path / "team.db")))
     load(engine, [demo_store])
-    seen: list[tuple[str, Any]] = []
-    event.listen(engine, "before_cursor_execute",
-                 lambda c, cur, st, params, ctx, many: seen.append((st, params)))
-    with engine.connect() as con:
-        mid = con.execute(select(schema.manager.c.id)).scalars().first()
-        rid = con.execute(select(schema.rep.c.id).where(schema.rep.c.manager_id == mid)).scalars().first()
-        assert mid and rid
+    engine.dispose()
+    db = open_sqlite(tmp_path / "team.db")
+    seen: list[str] = []
+    db.dbapi.set_trace_callback(seen.append)  # each statement as run, its parameters filled in
+    try:
+        mid = db.rows("managers")[0][0]
+        rid = db.rows("roster", manager_id=mid)[0][0]
         for kind in ("week", "quarter"):
-            team_figures(con, period(kind, NOW), NOW)
-            manager_reps(con, mid, period(kind, NOW), NOW)
-            rep_sessions(con, mid, rid, period(kind, NOW), NOW)
-        raw = con.connection.dbapi_connection
-        assert raw is not None
-        plans = [" / ".join(r[3] for r in raw.execute(f"EXPLAIN QUERY PLAN {st}", params))
-                 for st, params in seen if st.lstrip().upper().startswith("SELECT")]
+            team_figures(db, period(kind, NOW), NOW)
+            manager_reps(db, mid, period(kind, NOW), NOW)
+            rep_sessions(db, mid, rid, period(kind, NOW), NOW)
+        db.dbapi.set_trace_callback(None)
+        plans = [" / ".join(r[3] for r in db.dbapi.execute(f"EXPLAIN QUERY PLAN {st}"))
+                 for st in seen if st.lstrip().upper().startswith("SELECT")]
+    finally:
+        db.close()
     assert len(plans) >= 30
     for plan in plans:
         for table in ("call", "note", "next_step", "rating"):

@@ -17,8 +17,9 @@ from team_sql import execute, query
 from fieldcoach.cli import main
 from fieldcoach.errors import UserError
 from fieldcoach.team.access import SCHEMA, as_markdown, subject_access
-from fieldcoach.team.db import open_team_db, resolve_url
+from fieldcoach.team.db import open_team_db
 from fieldcoach.team.load import load
+from fieldcoach.team.location import resolve_url
 from fieldcoach.team.policy import FIGURES, Policy, load_policy
 from fieldcoach.team.policy_page import default_file
 from fieldcoach.team_demo import write_team

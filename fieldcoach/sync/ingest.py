@@ -377,7 +377,7 @@ def _hash_file(path: str) -> str | None:
         return None
 
 
-def _unchanged(f: SourceFile) -> bool | None:
+def unchanged(f: SourceFile) -> bool | None:
     """True: as last read, by size and mtime. None: the content hash must tell."""
     k = f.known
     if k is None or k.size != f.size:
@@ -412,7 +412,7 @@ def ingest(sink: Sink, paths: Iterable[str | Path], *, on_owner: Callable[[Owner
     for f in source_files(paths, refuse, sink.file_states):
         stats.files += 1
         now = time.time_ns()
-        same = _unchanged(f)
+        same = unchanged(f)
         if same is None and f.known is not None:
             stats.hashed += 1
             if _hash_file(f.path) == f.known.sha256:

@@ -24,13 +24,13 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Engine, delete, event, insert, select, text
-
 from ..clock import from_db, to_db, utcnow
-from . import schema
+from .dbapi import TeamDb, of_connection
 
 if TYPE_CHECKING:
-    from .load import LoadResult
+    from sqlalchemy import Connection, Engine
+
+    from .load_state import LoadResult
     from .policy import Policy
     from .rollup import Period
 
@@ -52,54 +52,53 @@ POSTGRESQL_DDL = (
 DDL_BY_DIALECT = {"sqlite": SQLITE_DDL, "postgresql": POSTGRESQL_DDL}
 
 
-def install_append_only(con: Connection) -> None:
+def install_append_only(con: Connection | TeamDb) -> None:
     """Make the database refuse UPDATE on audit_log (idempotent)."""
-    for statement in DDL_BY_DIALECT.get(con.dialect.name, ()):
-        con.execute(text(statement).execution_options(no_parameters=True))
+    db = of_connection(con)
+    db.script(*DDL_BY_DIALECT.get(db.engine, ()))
 
 
-def _on_create(_table: object, con: Connection, **_kw: object) -> None:
-    install_append_only(con)
-
-
-# The creation hook: whenever audit_log is created (create_all on a new database, or the
-# version 2 migration's audit_log.create), the trigger comes with it.
-event.listen(schema.audit_log, "after_create", _on_create)
-
-
-def who(con: Connection) -> str:
+def who(con: Connection | TeamDb) -> str:
     """user@host, plus the database user when the database is a server's."""
     try:
         user = getpass.getuser()
     except (OSError, KeyError):  # no login name in the environment or the password file
         user = "unknown"
     out = f"{user}@{socket.gethostname()}"
-    db_user = con.engine.url.username
-    if con.dialect.name != "sqlite" and db_user:
-        out += f" (database user {db_user})"
+    db = of_connection(con)
+    if db.engine != "sqlite" and db.db_user:
+        out += f" (database user {db.db_user})"
     return out
 
 
-def record(con: Connection, action: str, scope: Mapping[str, Any], now: datetime | None = None) -> None:
+def record(con: Connection | TeamDb, action: str, scope: Mapping[str, Any],
+           now: datetime | None = None) -> None:
     """One row of the log, in the caller's transaction."""
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
-    con.execute(insert(schema.audit_log).values(
-        at=to_db(now or utcnow()), who=who(con), action=action,
-        scope=json.dumps(dict(scope), ensure_ascii=False)))  # in the order given: read by people
+    db = of_connection(con)
+    db.run("audit_insert", at=to_db(now or utcnow()), who=who(db), action=action,
+           scope=json.dumps(dict(scope), ensure_ascii=False))  # in the order given: read by people
 
 
-def record_now(engine: Engine, action: str, scope: Mapping[str, Any], now: datetime | None = None) -> None:
-    with engine.begin() as con:
+def record_now(target: Engine | TeamDb, action: str, scope: Mapping[str, Any],
+               now: datetime | None = None) -> None:
+    """One row of the log in a transaction of its own."""
+    if isinstance(target, TeamDb):
+        with target.transaction(write=True):
+            record(target, action, scope, now)
+        return
+    with target.begin() as con:
         record(con, action, scope, now)
 
 
-def record_view(engine: Engine, scope: Mapping[str, Any]) -> None:
+def record_view(target: Engine | TeamDb, scope: Mapping[str, Any]) -> None:
     """The Team view was opened (scope: the period shown, rep detail on or off, ...)."""
-    record_now(engine, "view", scope)
+    record_now(target, "view", scope)
 
 
-def record_load(con: Connection, paths: Sequence[str | Path], result: LoadResult, policy: Policy) -> None:
+def record_load(con: Connection | TeamDb, paths: Sequence[str | Path], result: LoadResult,
+                policy: Policy) -> None:
     """A load, in the load's own transaction: which folders or bundles, what was read, how
     many managers; the retention purge runs with it."""
     install_append_only(con)
@@ -111,7 +110,7 @@ def record_load(con: Connection, paths: Sequence[str | Path], result: LoadResult
         "managers": result.managers})
 
 
-def record_report(engine: Engine, p: Period, fmt: str, policy: Policy, managers: int) -> None:
+def record_report(engine: Engine | TeamDb, p: Period, fmt: str, policy: Policy, managers: int) -> None:
     """A report: a table on screen is a "report", CSV or JSON for other tools an "export"."""
     record_now(engine, "report" if fmt == "table" else "export", {
         "period": {"kind": p.kind, "start": p.start.isoformat(), "end": p.end.isoformat()},
@@ -119,12 +118,11 @@ def record_report(engine: Engine, p: Period, fmt: str, policy: Policy, managers:
         "managers": managers})
 
 
-def purge(con: Connection, days: int, now: datetime | None = None) -> int:
+def purge(con: Connection | TeamDb, days: int, now: datetime | None = None) -> int:
     """Remove the rows older than days (0: none); returns how many went."""
     if days <= 0:
         return 0
-    cut = to_db((now or utcnow()) - timedelta(days=days))
-    return con.execute(delete(schema.audit_log).where(schema.audit_log.c.at < cut)).rowcount
+    return of_connection(con).run("audit_purge", cut=to_db((now or utcnow()) - timedelta(days=days)))
 
 
 @dataclass(frozen=True)
@@ -140,18 +138,16 @@ class Entry:
                 "scope": self.scope}
 
 
-def entries(con: Connection, since: datetime | None = None) -> list[Entry]:
-    a = schema.audit_log
-    q = select(a.c.id, a.c.at, a.c.who, a.c.action, a.c.scope).order_by(a.c.at, a.c.id)
-    if since is not None:
-        q = q.where(a.c.at >= to_db(since))
+def entries(con: Connection | TeamDb, since: datetime | None = None) -> list[Entry]:
+    db = of_connection(con)
+    rows = db.rows("audit_all") if since is None else db.rows("audit_entries", since=to_db(since))
     out = []
-    for r in con.execute(q):
+    for id_, at, who_, action, text in rows:
         try:
-            scope = json.loads(r.scope)
+            scope = json.loads(text)
         except ValueError:
-            scope = {"text": r.scope}
-        out.append(Entry(r.id, from_db(r.at), r.who, r.action, scope if isinstance(scope, dict) else
+            scope = {"text": text}
+        out.append(Entry(id_, from_db(at), who_, action, scope if isinstance(scope, dict) else
                          {"value": scope}))
     return out
 

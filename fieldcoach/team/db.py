@@ -6,7 +6,6 @@ one line, never the password."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,10 +16,9 @@ from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.types import TypeEngine
 
 from ..errors import UserError
-from ..paths import APP_NAME
-from . import audit, schema  # noqa: F401  (audit: the append-only trigger comes with its table)
+from . import audit, schema
+from .dbapi import failure
 
-ENV_TEAM_DB = "FIELDCOACH_TEAM_DB"
 _SCHEMA_LOCK = 0x666965_6C64  # any fixed number: the advisory lock that orders schema changes
 
 
@@ -38,24 +36,27 @@ def _to_2(con: Connection) -> None:
     schema.audit_log.create(con)
 
 
+def _to_3(con: Connection) -> None:
+    """Covering indexes for the period reads: calls by start and ratings by call carry
+    what the figures read (the ratings' index replaces the one on call_id alone)."""
+    q = con.dialect.identifier_preparer.quote
+    for table, old in (("call", "ix_call_started_at"), ("rating", "ix_rating_call_id")):
+        con.execute(text(f"DROP INDEX IF EXISTS {q(old)}"))
+        for index in schema.RECORDS[table].indexes:
+            if index.name == schema.index_name(table, schema.COVERING[table]):
+                index.create(con, checkfirst=True)
+
+
+def _on_audit_log_created(_table: object, con: Connection, **_kw: object) -> None:
+    audit.install_append_only(con)
+
+
+# Whenever audit_log is created (create_all on a new database, or the version 2
+# migration's audit_log.create), the append-only trigger comes with it.
+event.listen(schema.audit_log, "after_create", _on_audit_log_created)
+
 # version reached -> how to get there from the one before
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: _to_2}
-
-
-def default_url() -> str:
-    from platformdirs import user_data_path
-
-    return f"sqlite:///{user_data_path(APP_NAME, appauthor=False) / 'team.db'}"
-
-
-def resolve_url(cli_value: str | None = None) -> str:
-    """--db wins over FIELDCOACH_TEAM_DB, which wins over team.db in the user data folder."""
-    value = cli_value or os.environ.get(ENV_TEAM_DB) or ""
-    if not value:
-        return default_url()
-    if "://" in value:
-        return value
-    return f"sqlite:///{Path(value).expanduser()}"
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: _to_2, 3: _to_3}
 
 
 def _sqlite_pragmas(dbapi_con: object, _record: object) -> None:
@@ -79,21 +80,6 @@ def _engine_url(url: str) -> URL:
         raise UserError(f"{parsed.render_as_string(hide_password=True)}: the team database is SQLite "
                         "(a file) or PostgreSQL (postgresql://...)")
     return parsed
-
-
-def _failure(exc: DBAPIError) -> str:
-    """libpq's or SQLite's reason, one line, without its "connection to server at ..." preamble
-    (the URL, without its password, is said once already)."""
-    first = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else str(exc)
-    if first.startswith(("connection failed: ", "connection to server")):
-        first = first.rsplit(" failed: ", 1)[-1]
-    return " ".join(first.removeprefix("FATAL:").split())
-
-
-def database_error(exc: DBAPIError) -> UserError:
-    """A database error under a running command (locked, read-only, full disk, a server
-    gone): one line."""
-    return UserError(f"team database: {_failure(exc)}")
 
 
 def open_team_db(url: str, *, create: bool = True) -> Engine:
@@ -123,7 +109,7 @@ def open_team_db(url: str, *, create: bool = True) -> Engine:
             _create_or_migrate(con, shown, create)
     except DBAPIError as exc:
         engine.dispose()
-        raise UserError(f"cannot open the team database {shown}: {_failure(exc)}") from exc
+        raise UserError(f"cannot open the team database {shown}: {failure(exc)}") from exc
     except UserError:
         engine.dispose()
         raise

@@ -22,15 +22,16 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import Connection, Engine, Table, and_, bindparam, func, select, text, update
+from sqlalchemy import Connection, Engine, Table, and_, func, text, update
 from sqlalchemy.dialects import sqlite
 
 from ..sync.ingest import BATCH, TABLE_ORDER, FileState, IngestStats, Owner, Row, ingest
 from . import schema
+from .dbapi import of_connection
+from .load_state import LoadResult, SubtreeStates
 
 if TYPE_CHECKING:
     import psycopg
@@ -82,15 +83,6 @@ class _Compiled:
         con.exec_driver_sql(self.sql, rows if self.positional and self.pick is None
                             else [self._params(r) for r in rows])
 
-    def fetch(self, con: Connection, row: tuple[Any, ...]) -> list[Any]:
-        """The rows as the driver's tuples (a reload reads one per file)."""
-        cur = con.connection.cursor()
-        try:
-            cur.execute(self.sql, self._params(row))
-            return list(cur.fetchall())
-        finally:
-            cur.close()
-
 
 class TeamSink:
     """The ingestion engine's Sink over a connection of the team database."""
@@ -106,10 +98,9 @@ class TeamSink:
         self._remember = _Compiled(con, stmt.on_conflict_do_update(
             index_elements=["folder", "path"],
             set_={c: stmt.excluded[c] for c in ("size", "mtime_ns", "sha256", "read_ns")}), FileState._fields)
-        self._states = _Compiled(con, select(*(f.c[c] for c in FileState._fields)).where(
-            f.c.folder == bindparam("folder"), f.c.path >= bindparam("lo"), f.c.path < bindparam("hi")),
-            ("folder", "lo", "hi"))
-        self._held: tuple[str, str, dict[str, dict[str, FileState]]] | None = None
+        db = of_connection(con)
+        self._subtrees = SubtreeStates(
+            lambda folder, lo, hi: db.rows("file_states", folder=folder, lo=lo, hi=hi))
 
     def put(self, table: str, rows: list[Row]) -> None:
         sql = self._sql.get(table)
@@ -119,18 +110,7 @@ class TeamSink:
         sql.run(self.con, rows)
 
     def file_states(self, folder: str, directory: str) -> dict[str, FileState]:
-        # The walk asks for a directory, then for each folder under it: one query reads the
-        # whole subtree, held by directory until asked for, so each row is read once.
-        held = self._held
-        if held and held[0] == folder and directory.startswith(held[1]) and directory != held[1]:
-            return held[2].pop(directory, {})
-        end = directory[:-1] + "0" if directory else "\U0010ffff"  # paths under directory: "/" + 1 == "0"
-        groups: dict[str, dict[str, FileState]] = {}
-        for r in self._states.fetch(self.con, (folder, directory, end)):
-            path = r[1]
-            groups.setdefault(path[:path.rfind("/") + 1], {})[path] = FileState._make(r)
-        self._held = (folder, directory, groups)
-        return groups.pop(directory, {})
+        return self._subtrees(folder, directory)
 
     def remember(self, states: list[FileState]) -> None:
         if states:
@@ -218,26 +198,6 @@ def _newest(rows: list[Row], key: list[int], stamp: int) -> list[Row]:
 
 def team_sink(con: Connection) -> TeamSink:
     return PgTeamSink(con) if con.dialect.name == "postgresql" else TeamSink(con)
-
-
-@dataclass
-class LoadResult:
-    files: int = 0
-    skipped: int = 0        # unchanged since the last load: not read
-    loaded: int = 0         # read and merged
-    invalid: list[str] = field(default_factory=list)  # one line each: file and field
-    managers: int = 0       # managers named by the documents read
-    rows: int = 0           # records offered to the merge
-    retracted: int = 0
-
-    def summary(self) -> str:
-        parts = [f"{self.files} files: {self.loaded} loaded, {self.skipped} unchanged"]
-        if self.invalid:
-            parts.append(f"{len(self.invalid)} invalid, skipped")
-        if not self.loaded:
-            return ", ".join(parts) + "; nothing new"
-        return (", ".join(parts) + f"; {self.rows} records from {self.managers} managers"
-                + (f", {self.retracted} notes retracted" if self.retracted else ""))
 
 
 def _apply_retractions(con: Connection, stats: IngestStats) -> int:

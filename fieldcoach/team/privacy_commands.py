@@ -10,9 +10,11 @@ from pathlib import Path
 from sqlalchemy.exc import DBAPIError
 
 from ..clock import local_tz, to_local
-from ..errors import UserError
+from ..errors import TeamDbError, UserError
 from ..text import visible
-from .db import database_error, open_team_db, resolve_url
+from .db import open_team_db
+from .dbapi import database_error
+from .location import resolve_url
 
 
 def _since(value: str | None) -> datetime | None:
@@ -34,7 +36,7 @@ def log(db: str | None, since: str | None, as_json: bool) -> int:
     try:
         with engine.connect() as con:
             rows = entries(con, start)
-    except DBAPIError as exc:
+    except (DBAPIError, TeamDbError) as exc:
         raise database_error(exc) from exc
     finally:
         engine.dispose()
@@ -80,7 +82,7 @@ def access(db: str | None, person: str, out: str) -> int:
     engine = open_team_db(resolve_url(db), create=False)
     try:
         paths = write(engine, person, Path(out).expanduser())
-    except DBAPIError as exc:
+    except (DBAPIError, TeamDbError) as exc:
         raise database_error(exc) from exc
     finally:
         engine.dispose()

@@ -35,10 +35,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, func, or_, select, true
-
 from ..clock import from_db, to_db
-from . import schema
+from .dbapi import TeamDb, of_connection
 
 PERIOD_WEEKS = {"week": 1, "4weeks": 4, "quarter": 13}
 PERIOD_KINDS = tuple(PERIOD_WEEKS)
@@ -197,40 +195,13 @@ def _week(p: Period, stamp: str) -> int:
     return (from_db(stamp) - p.start).days // 7
 
 
-@dataclass(frozen=True)
-class _Scope:
-    """Figures per manager (all managers), or per rep of one manager."""
-
-    manager_id: str | None = None
-
-    def call_key(self) -> Any:
-        return schema.call.c.manager_id if self.manager_id is None else schema.call.c.rep_id
-
-    def calls(self) -> ColumnElement[bool]:
-        c = schema.call
-        return c.c.deleted_at.is_(None) & (true() if self.manager_id is None
-                                           else c.c.manager_id == self.manager_id)
-
-    def step_key(self) -> Any:
-        return schema.rep.c.manager_id if self.manager_id is None else schema.rep.c.id
-
-    def steps(self) -> ColumnElement[bool]:
-        r = schema.rep
-        return true() if self.manager_id is None else r.c.manager_id == self.manager_id
-
-
-def _collect(con: Connection, p: Period, now: datetime, scope: _Scope,
-             late_of: dict[str, int]) -> dict[str, _Acc]:
-    """The period's figures by manager (or by rep of scope's manager), from indexed reads."""
+def _collect(db: TeamDb, p: Period, now: datetime, scope: str, late_of: dict[str, int],
+             **key: str) -> dict[str, _Acc]:
+    """The period's figures by manager (scope "team") or by rep of one manager ("manager",
+    key: manager_id), from indexed reads."""
     s, e = to_db(p.start), to_db(p.end)
-    c, r, n = schema.call, schema.rep, schema.next_step
-    key, live = scope.call_key(), scope.calls()
-    coaching = c.c.kind != "selling"
     acc: dict[str, _Acc] = defaultdict(_Acc)
-    for k, mid, rep_id, st, en, fs, fe in con.execute(
-            select(key, c.c.manager_id, c.c.rep_id, c.c.started_at, c.c.ended_at, c.c.feedback_started_at,
-                   c.c.feedback_ended_at)
-            .where(c.c.started_at >= s, c.c.started_at < e, live, coaching)):
+    for k, mid, rep_id, st, en, fs, fe in db.rows(f"coaching_calls/{scope}", start=s, end=e, **key):
         a = acc[k]
         a.sessions += 1
         seconds = sum(60 * (m or 0) for m in (_minutes(st, en), _minutes(fs, fe)))
@@ -241,39 +212,24 @@ def _collect(con: Connection, p: Period, now: datetime, scope: _Scope,
         if d is not None:
             a.delays.append(d)
             a.late += d > late_of.get(mid, LATE_MINUTES)
-    for k, n_ in con.execute(
-            select(key, func.count())
-            .where(c.c.scheduled_at >= s, c.c.scheduled_at < e, live, c.c.kind == "selling",
-                   c.c.status == "done").group_by(key)):
+    for k, n_ in db.rows(f"selling_done/{scope}", start=s, end=e, **key):
         acc[k].selling = n_
     as_of = min(p.end, now)
-    for k, rep_id in con.execute(
-            select(key, c.c.rep_id)
-            .where(c.c.started_at >= to_db(as_of - timedelta(days=NOT_COACHED_DAYS)),
-                   c.c.started_at < to_db(as_of), live, coaching).group_by(key, c.c.rep_id)):
+    for k, rep_id in db.rows(f"recent_reps/{scope}", start=to_db(as_of - timedelta(days=NOT_COACHED_DAYS)),
+                             end=to_db(as_of), **key):
         acc[k].recent.add(rep_id)
-    step_live = and_(n.c.deleted_at.is_(None), r.c.id == n.c.rep_id)
-    skey, sscope = scope.step_key(), scope.steps()
-    for k, n_ in con.execute(
-            select(skey, func.count()).select_from(n).join(r, step_live)
-            .where(n.c.done_at >= s, n.c.done_at < e, sscope).group_by(skey)):
+    for k, n_ in db.rows(f"steps_done/{scope}", start=s, end=e, **key):
         acc[k].done = n_
-    for k, n_ in con.execute(
-            select(skey, func.count()).select_from(n).join(r, step_live)
-            .where(n.c.due_at >= s, n.c.due_at < to_db(min(p.end, now)), n.c.done_at.is_(None), sscope)
-            .group_by(skey)):
+    for k, n_ in db.rows(f"steps_overdue/{scope}", start=s, end=to_db(min(p.end, now)), **key):
         acc[k].overdue = n_
-    _ratings(con, p, scope, acc)
+    _ratings(db, p, scope, acc, key)
     return acc
 
 
-def _focus_skills(con: Connection, scope: _Scope) -> dict[str, set[str]]:
+def _focus_skills(db: TeamDb, scope: str, key: dict[str, str]) -> dict[str, set[str]]:
     """Each rep's agreed focus skills: the skills of their active goals."""
-    g, r = schema.goal, schema.rep
-    q = (select(g.c.rep_id, g.c.skill_ids).select_from(g).join(r, r.c.id == g.c.rep_id)
-         .where(g.c.deleted_at.is_(None), g.c.status == "active", scope.steps()))
     out: dict[str, set[str]] = defaultdict(set)
-    for rep_id, ids in con.execute(q):
+    for rep_id, ids in db.rows(f"focus_skills/{scope}", **key):
         try:
             out[rep_id].update(x for x in json.loads(ids or "[]") if isinstance(x, str))
         except ValueError:
@@ -281,37 +237,27 @@ def _focus_skills(con: Connection, scope: _Scope) -> dict[str, set[str]]:
     return out
 
 
-def _ratings(con: Connection, p: Period, scope: _Scope, acc: dict[str, _Acc]) -> None:
+def _ratings(db: TeamDb, p: Period, scope: str, acc: dict[str, _Acc], key: dict[str, str]) -> None:
     """The gap (this period, the one before, per week) and the skill movement, from the
-    ratings of the coaching calls started in the period and the one before. The busiest
-    read of the view (about four ratings a call, two periods): one pass over plain tuples."""
-    c, rt = schema.call, schema.rating
+    manager's ratings of the coaching calls started in the period and the one before, each
+    with the rep's own score of the same skill on the same call beside it (or None). The
+    busiest read of the view (about two such rows a call, two periods): one pass over
+    plain tuples."""
     before = p.before()
-    focus = _focus_skills(con, scope)
-    rep_scores: dict[tuple[str, str], int] = {}      # (call, skill) -> the rep's score
-    manager_scores: dict[tuple[str, str], int] = {}  # (call, skill) -> the manager's
-    calls: dict[str, tuple[str, str]] = {}           # call -> (key, start)
+    focus = _focus_skills(db, scope, key)
+    # (call, skill) -> (key, start, the manager's score, the rep's): one pair each
+    pairs: dict[tuple[str, str], tuple[str, str, int, int]] = {}
     # (key, rep, skill) -> [(start, call, the manager's score)], agreed focus skills only
     managers: dict[tuple[str, str, str], list[tuple[str, str, int]]] = defaultdict(list)
-    for k, rep_id, cid, st, skill, by, score in con.execute(
-            select(scope.call_key(), c.c.rep_id, c.c.id, c.c.started_at, rt.c.skill_id, rt.c.by, rt.c.score)
-            .select_from(c).join(rt, and_(rt.c.call_id == c.c.id, rt.c.deleted_at.is_(None)))
-            .where(c.c.started_at >= to_db(before.start), c.c.started_at < to_db(p.end), scope.calls(),
-                   c.c.kind != "selling")):
-        calls[cid] = (k, st)
-        if by == "manager":
-            manager_scores[(cid, skill)] = score
-            if skill in focus.get(rep_id, ()):
-                managers[(k, rep_id, skill)].append((st, cid, score))
-        elif by == "rep":
-            rep_scores[(cid, skill)] = score
+    for k, rep_id, cid, st, skill, score, rep_score in db.rows(
+            f"ratings/{scope}", start=to_db(before.start), end=to_db(p.end), **key):
+        if rep_score is not None:
+            pairs[(cid, skill)] = (k, st, score, rep_score)
+        if skill in focus.get(rep_id, ()):
+            managers[(k, rep_id, skill)].append((st, cid, score))
     start = to_db(p.start)
     weeks: dict[str, int] = {}
-    for pair, mine in rep_scores.items():
-        theirs = manager_scores.get(pair)
-        if theirs is None:
-            continue
-        k, st = calls[pair[0]]
+    for k, st, theirs, mine in pairs.values():
         a = acc[k]
         if st < start:
             a.gaps_before.append(abs(mine - theirs))
@@ -374,18 +320,9 @@ def unnamed(manager_id: str) -> str:
     return f"Unnamed manager {manager_id[:8]}"
 
 
-def _managers(con: Connection, manager_id: str | None = None) -> dict[str, _Manager]:
-    m = schema.manager
-    q = select(m.c.id, m.c.name, m.c.budget_minutes_week, m.c.late_minutes)
-    if manager_id is not None:
-        q = q.where(m.c.id == manager_id)
-    return {i: _Manager(name or unnamed(i), b, late) for i, name, b, late in con.execute(q)}
-
-
-def _roster(con: Connection, manager_id: str) -> list[tuple[str, str]]:
-    r = schema.rep
-    return [(i, n) for i, n in con.execute(
-        select(r.c.id, r.c.name).where(r.c.manager_id == manager_id, r.c.deleted_at.is_(None)))]
+def _managers(db: TeamDb, manager_id: str | None = None) -> dict[str, _Manager]:
+    rows = db.rows("managers") if manager_id is None else db.rows("manager", manager_id=manager_id)
+    return {i: _Manager(name or unnamed(i), b, late) for i, name, b, late in rows}
 
 
 def _manager_figures(mid: str | None, info: _Manager, a: _Acc, p: Period, reps: int) -> Figures:
@@ -396,13 +333,13 @@ def _manager_figures(mid: str | None, info: _Manager, a: _Acc, p: Period, reps: 
         reps_coached=len(a.coached), reps_not_coached=max(0, reps - len(a.recent)))
 
 
-def team_figures(con: Connection, p: Period, now: datetime) -> TeamFigures:
-    info = _managers(con)
+def team_figures(con: Any, p: Period, now: datetime) -> TeamFigures:
+    """con: a TeamDb, or a SQLAlchemy Connection of the team database."""
+    db = of_connection(con)
+    info = _managers(db)
     late_of = {m: i.late for m, i in info.items() if i.late is not None}
-    acc = _collect(con, p, now, _Scope(), late_of)
-    r = schema.rep
-    reps: dict[str, int] = {m: k for m, k in con.execute(
-        select(r.c.manager_id, func.count()).where(r.c.deleted_at.is_(None)).group_by(r.c.manager_id))}
+    acc = _collect(db, p, now, "team", late_of)
+    reps: dict[str, int] = dict(db.rows("rep_counts"))
     for m in set(reps) | set(acc):  # records whose manager's manifest has not been loaded
         info.setdefault(m, _Manager(unnamed(m), None, None))
     ids = sorted(info, key=lambda m: (info[m].name.casefold(), m))
@@ -413,17 +350,14 @@ def team_figures(con: Connection, p: Period, now: datetime) -> TeamFigures:
     return TeamFigures(p, team, managers)
 
 
-def manager_reps(con: Connection, manager_id: str, p: Period, now: datetime) -> ManagerReps:
+def manager_reps(con: Any, manager_id: str, p: Period, now: datetime) -> ManagerReps:
     """One manager's figures and each of their reps' (the drill-down)."""
-    info = _managers(con, manager_id).get(manager_id, _Manager(manager_id, None, None))
+    db = of_connection(con)
+    info = _managers(db, manager_id).get(manager_id, _Manager(manager_id, None, None))
     late_of = {manager_id: info.late} if info.late is not None else {}
-    acc = _collect(con, p, now, _Scope(manager_id), late_of)
-    roster = _roster(con, manager_id)
-    c = schema.call
-    last: dict[str, str] = {k: v for k, v in con.execute(
-        select(c.c.rep_id, func.max(c.c.started_at))
-        .where(c.c.manager_id == manager_id, c.c.deleted_at.is_(None), c.c.kind != "selling",
-               c.c.started_at < to_db(min(p.end, now))).group_by(c.c.rep_id))}
+    acc = _collect(db, p, now, "manager", late_of, manager_id=manager_id)
+    roster = db.rows("roster", manager_id=manager_id)
+    last: dict[str, str] = dict(db.rows("last_coached", manager_id=manager_id, end=to_db(min(p.end, now))))
     reps = tuple(sorted(
         (RepFigures(**_common(name, acc[rid], p), rep_id=rid,
                     last_coached=from_db(last[rid]) if rid in last else None) for rid, name in roster),
@@ -432,31 +366,22 @@ def manager_reps(con: Connection, manager_id: str, p: Period, now: datetime) -> 
     return ManagerReps(p, manager, reps)
 
 
-def rep_sessions(con: Connection, manager_id: str, rep_id: str, p: Period,
+def rep_sessions(con: Any, manager_id: str, rep_id: str, p: Period,
                  now: datetime) -> tuple[Session, ...]:
     """A rep's calls in the period, oldest first: coaching calls by start, selling calls by
     schedule; read by manager and rep."""
-    c, n, rt, m = schema.call, schema.next_step, schema.rating, schema.manager
-    s, e = to_db(p.start), to_db(p.end)
-    late = con.execute(select(m.c.late_minutes).where(m.c.id == manager_id)).scalar() or LATE_MINUTES
-    rows = con.execute(
-        select(c.c.id, c.c.kind, c.c.status, c.c.scheduled_at, c.c.started_at, c.c.ended_at,
-               c.c.feedback_started_at, c.c.feedback_ended_at, c.c.rep_acknowledged_at, c.c.rep_comment)
-        .where(c.c.manager_id == manager_id, c.c.rep_id == rep_id, c.c.deleted_at.is_(None),
-               or_(and_(c.c.started_at >= s, c.c.started_at < e),
-                   and_(c.c.started_at.is_(None), c.c.scheduled_at >= s, c.c.scheduled_at < e)))).all()
-    ids = [r[0] for r in rows]
-    known = set(ids)
+    db = of_connection(con)
+    mine_ = {"manager_id": manager_id, "rep_id": rep_id, "start": to_db(p.start), "end": to_db(p.end)}
+    info = _managers(db, manager_id).get(manager_id)
+    late = (info.late if info else None) or LATE_MINUTES
+    rows = db.rows("rep_calls", **mine_)
+    known = {r[0] for r in rows}
     scores: dict[str, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
     steps: dict[str, list[tuple[str | None, str | None]]] = defaultdict(list)
-    if ids:
-        for cid, skill, by, score in con.execute(
-                select(rt.c.call_id, rt.c.skill_id, rt.c.by, rt.c.score)
-                .where(rt.c.call_id.in_(ids), rt.c.deleted_at.is_(None))):
+    if rows:
+        for cid, skill, by, score in db.rows("rep_ratings", **mine_):
             scores[cid][skill][by] = score
-        for cid, due, done in con.execute(
-                select(n.c.call_id, n.c.due_at, n.c.done_at)
-                .where(n.c.rep_id == rep_id, n.c.deleted_at.is_(None))):
+        for cid, due, done in db.rows("rep_steps", rep_id=rep_id):
             if cid in known:
                 steps[cid].append((due, done))
     now_s = to_db(now)
