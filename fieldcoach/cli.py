@@ -336,8 +336,7 @@ COMMANDS = {"demo": _cmd_demo, "note": _cmd_note, "export": _cmd_sync, "import":
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    from .db import StoreError
-    from .errors import CoachingError, FieldError
+    from .errors import CoachingError, FieldError, StoreError
 
     try:
         return COMMANDS[args.command](args)

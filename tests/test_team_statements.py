@@ -1,6 +1,6 @@
 """The team database's statements: compiled_sql.py is what SQLAlchemy compiles from
-statements.py today, and on SQLite a reload with nothing changed, the Team view's figures
-and a report run them on sqlite3 without importing SQLAlchemy (its import alone costs
+statements.py today, and on SQLite a reload with nothing changed, the Team view's figures,
+a report and the audit log run them on sqlite3 without importing SQLAlchemy (its import alone costs
 about what a whole hello-world Textual app costs to launch)."""
 
 from __future__ import annotations
@@ -61,6 +61,8 @@ out["managers"], out["sessions"] = opened.managers, figures.team.sessions
 out["after_view"] = "sqlalchemy" in sys.modules
 out["report"] = main(["team", "report", "--db", db, "--json", "--period", "quarter", "--now", sys.argv[3]])
 out["after_report"] = "sqlalchemy" in sys.modules
+out["log"] = main(["privacy", "log", "--db", db, "--json"])
+out["after_log"] = "sqlalchemy" in sys.modules
 print(json.dumps(out))
 """
 
@@ -80,12 +82,13 @@ def test_reload_view_and_report_on_sqlite_never_import_sqlalchemy(loaded: tuple[
                                                                  tmp_path: Path) -> None:
     store, db = loaded
     out, printed = _child(tmp_path, str(store), str(db), NOW.isoformat())
-    assert out["reload"] == 0 and out["report"] == 0
-    assert out == {**out, "after_reload": False, "after_view": False, "after_report": False}
+    assert out["reload"] == 0 and out["report"] == 0 and out["log"] == 0
+    assert out == {**out, "after_reload": False, "after_view": False, "after_report": False,
+                   "after_log": False}
     files = len(list(store.rglob("*.json")))
     assert printed[0] == f"{files} files: 0 loaded, {files} unchanged; nothing new"
     assert out["managers"] == 2 and isinstance(out["sessions"], int) and out["sessions"] > 0
-    report = json.loads("\n".join(printed[1:]))
+    report, _log = json.JSONDecoder().raw_decode("\n".join(printed[1:]))
     assert report["team"]["sessions"] == out["sessions"]
     # the quick reload, the view and the report each left their row in the audit log
     import sqlite3

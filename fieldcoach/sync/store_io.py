@@ -10,8 +10,7 @@ are hidden (".name.json.tmp-…"), never match "*.json", and the next run remove
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
+import functools
 import os
 import secrets
 from collections.abc import Callable, Iterable
@@ -21,12 +20,20 @@ TMP_MARK = ".tmp-"
 FILE_MODE = 0o644   # the store is shared with the team: readable by the group and others
 DIR_MODE = 0o755
 
-_syncfs: Callable[[int], int] | None = None
-try:  # Linux: one syncfs() makes a whole batch durable, far cheaper than fsync per file
-    _libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
-    _syncfs = getattr(_libc, "syncfs", None)
-except OSError:  # pragma: no cover
-    _syncfs = None
+
+
+@functools.cache
+def _syncfs() -> Callable[[int], int] | None:
+    """Linux: one syncfs() makes a whole batch durable, far cheaper than fsync per file.
+    Looked up by the first writer (a reader of the store never loads ctypes)."""
+    import ctypes
+    import ctypes.util
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+    except OSError:  # pragma: no cover
+        return None
+    return getattr(libc, "syncfs", None)
 
 
 def is_temp(name: str) -> bool:
@@ -85,7 +92,7 @@ class Batch:
     def __init__(self, mode: int = FILE_MODE) -> None:
         self._mode = mode
         self._pending: list[tuple[str, Path]] = []
-        self._fsync_each = _syncfs is None
+        self._fsync_each = _syncfs() is None
 
     def __len__(self) -> int:
         return len(self._pending)
@@ -133,7 +140,8 @@ class Batch:
 def _sync_filesystem(folder: Path) -> None:
     fd = os.open(folder, os.O_RDONLY)
     try:
-        if _syncfs is None or _syncfs(fd) != 0:
+        syncfs = _syncfs()
+        if syncfs is None or syncfs(fd) != 0:
             os.sync()
     finally:
         os.close(fd)

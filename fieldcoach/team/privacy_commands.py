@@ -7,12 +7,9 @@ import json
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy.exc import DBAPIError
-
 from ..clock import local_tz, to_local
 from ..errors import TeamDbError, UserError
 from ..text import visible
-from .db import open_team_db
 from .dbapi import database_error
 from .location import resolve_url
 
@@ -30,16 +27,17 @@ def _since(value: str | None) -> datetime | None:
 
 def log(db: str | None, since: str | None, as_json: bool) -> int:
     from .audit import entries, summary
+    from .view import open_for_reading
 
     start = _since(since)
-    engine = open_team_db(resolve_url(db), create=False)
+    reading = open_for_reading(resolve_url(db))
     try:
-        with engine.connect() as con:
-            rows = entries(con, start)
-    except (DBAPIError, TeamDbError) as exc:
+        with reading.team.transaction() as team:
+            rows = entries(team, start)
+    except TeamDbError as exc:
         raise database_error(exc) from exc
     finally:
-        engine.dispose()
+        reading.close()
     if as_json:
         print(json.dumps([e.as_json() for e in rows], indent=2))
         return 0
@@ -77,7 +75,10 @@ def policy(policy_file: str | None, db: str | None, init: bool) -> int:
 
 
 def access(db: str | None, person: str, out: str) -> int:
+    from sqlalchemy.exc import DBAPIError
+
     from .access import write
+    from .db import open_team_db
 
     engine = open_team_db(resolve_url(db), create=False)
     try:
