@@ -292,6 +292,8 @@ class TeamScreen(TeamBase):
     TeamScreen #period { height: 1; padding: 0 1; }
     TeamScreen #sparks { height: 3; padding: 0 1; }
     TeamScreen .spark { width: 1fr; height: 3; margin: 0 1 0 0; }
+    /* a rule between the two charts: their labels never read as one line */
+    TeamScreen #gap-box { border-left: solid $foreground 25%; padding-left: 1; }
     TeamScreen .spark Static { height: 1; color: $text-muted; }
     TeamScreen Sparkline { height: 2; }
     TeamScreen #managers { height: 1fr; }
