@@ -90,7 +90,7 @@ def test_early_figures_are_the_figures_and_the_view_is_logged_once(tmp_path: Pat
     if how == "fork" and not hasattr(os, "fork"):
         pytest.skip("no fork on this system")
     if how == "thread":
-        monkeypatch.setattr(early.os, "cpu_count", lambda: 1)
+        monkeypatch.setattr(early, "_cores", lambda: 1)
     url = seed(tmp_path)
     db = Path(url.removeprefix("sqlite:///"))
     engine = open_team_db(url)

@@ -114,6 +114,14 @@ def _answer(fd: int, fn: Callable[[], object]) -> None:
 def read_early(fn: Callable[[], T]) -> Early[T]:
     """Start fn() now, in a child process where there is fork and a second core, else on
     a thread."""
-    if hasattr(os, "fork") and (os.cpu_count() or 1) > 1:
+    if hasattr(os, "fork") and _cores() > 1:
         return _Forked(fn)
     return _Threaded(fn)
+
+
+def _cores() -> int:
+    """The cores this process may run on (a container or taskset may allow fewer than the
+    machine has)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
