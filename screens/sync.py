@@ -46,13 +46,6 @@ class ExportProgress(Message):
 
 
 @dataclass(frozen=True)
-class FolderSaved:
-    folder: str
-    changed: bool
-    then_export: bool
-
-
-@dataclass(frozen=True)
 class ExportDone:
     summary: str
     written: int
@@ -60,12 +53,13 @@ class ExportDone:
     root: str
 
 
-def save_folder(store: Store, folder: str, saved: str, then_export: bool) -> FolderSaved:
+def save_folder(store: Store, folder: str, saved: str) -> str:
+    """Keep folder as the store folder (when it changed); the folder, to export to."""
     if folder != saved:
         from fieldcoach.services import update_settings
 
         update_settings(store, store_dir=folder)
-    return FolderSaved(folder, folder != saved, then_export)
+    return folder
 
 
 def export_to(store: Store, folder: str, progress: Callable[[int, int], None]) -> ExportDone:
@@ -115,6 +109,7 @@ class SyncScreen(BaseScreen[None]):
         super().__init__()
         self._saved_dir = ""
         self.busy = False
+        self.ready = False  # the settings are read: until then no key exports or imports
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -123,7 +118,8 @@ class SyncScreen(BaseScreen[None]):
             yield Static("", id="store-layout", classes="muted", markup=False)
             with Horizontal(classes="row"):
                 yield Label("Store folder")
-                yield TextInput(id="store-dir", placeholder="e.g. ~/OneDrive/Sales coaching (Enter saves)")
+                yield TextInput(id="store-dir", placeholder="e.g. ~/OneDrive/Sales coaching (Enter exports)",
+                                disabled=True)
                 yield Button("Export (e)", id="export", variant="primary")
             yield field_error("store_dir")
             yield ProgressBar(id="progress", show_eta=False)
@@ -140,8 +136,14 @@ class SyncScreen(BaseScreen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#progress", ProgressBar).display = False
-        self.query_one("#export", Button).focus()
         self.run_blocking(LOAD, self.fc.store.read, settings)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Until the saved folder is known, e and i do nothing (shown greyed out): a key
+        # typed at once must not export to, or import from, a folder not yet shown.
+        if action in ("export", "import") and not self.ready:
+            return None
+        return True
 
     # --- results --------------------------------------------------------------------------------
 
@@ -177,6 +179,11 @@ class SyncScreen(BaseScreen[None]):
         inp = self.query_one("#store-dir", Input)
         if not inp.value:
             inp.value = self._saved_dir
+        inp.disabled = False
+        self.ready = True
+        self.refresh_bindings()
+        # the first time, the folder is what to fill in; after that, Export is one key away
+        (self.query_one("#export", Button) if self._saved_dir else inp).focus()
         who = s.manager_id or "<your manager id>"
         self.query_one("#store-layout", Static).update(
             f"Your files go to FOLDER/{visible(who)}/: calls/<call-id>.json, reps.json, manifest.json. "
@@ -184,9 +191,7 @@ class SyncScreen(BaseScreen[None]):
 
     @on(Input.Submitted, "#store-dir")
     def _store_dir_submitted(self) -> None:
-        folder = self._folder()
-        if folder is not None:
-            self._save_dir(folder, then_export=False)
+        self.action_export()  # the folder is saved on the way
 
     def _folder(self) -> str | None:
         err = self.query_one("#err-store_dir", Static)
@@ -198,15 +203,9 @@ class SyncScreen(BaseScreen[None]):
         err.update("")
         return folder
 
-    def _save_dir(self, folder: str, then_export: bool) -> None:
-        self.run_blocking(FOLDER, save_folder, self.fc.store, folder, self._saved_dir, then_export)
-
-    def _folder_saved(self, saved: FolderSaved) -> None:
-        self._saved_dir = saved.folder
-        if saved.then_export:
-            self._export(saved.folder)
-        elif saved.changed:
-            self.notify(escape(f"Team store folder set to {saved.folder}."))
+    def _folder_saved(self, folder: str) -> None:
+        self._saved_dir = folder
+        self._export(folder)
 
     # --- export -------------------------------------------------------------------------------
 
@@ -217,6 +216,8 @@ class SyncScreen(BaseScreen[None]):
             self.action_import()
 
     def action_export(self) -> None:
+        if not self.ready:  # the Export button, pressed before the settings are read
+            return
         if self.busy:
             self.notify("Sync is already running.", severity="warning")
             return
@@ -229,7 +230,7 @@ class SyncScreen(BaseScreen[None]):
         bar.update(total=None, progress=0)
         bar.display = True
         self.query_one("#export-summary", Static).update("Exporting…")
-        self._save_dir(folder, then_export=True)
+        self.run_blocking(FOLDER, save_folder, self.fc.store, folder, self._saved_dir)
 
     def _export(self, folder: str) -> None:
         def progress(done: int, total: int) -> None:  # in the worker's thread
@@ -262,6 +263,8 @@ class SyncScreen(BaseScreen[None]):
         self.action_import()
 
     def action_import(self) -> None:
+        if not self.ready:
+            return
         if self.busy:
             self.notify("Sync is already running.", severity="warning")
             return

@@ -252,10 +252,8 @@ def test_figures_lists_and_exports_cover_the_managers_own_records(tmp_path):
 async def test_the_sync_screen_refuses_a_teammates_documents(store, db_path, tmp_path):
     import json
 
-    from textual.widgets import Input
-
     from tests.helpers import make_app, settle, text_of
-    from tests.test_sync_screen import open_sync
+    from tests.test_sync_screen import open_sync, submit
 
     sam = "0b5e1a52-0d7e-4a43-9b55-5f6d1e2a3b4c"
     manifest = tmp_path / "manifest.json"
@@ -266,9 +264,7 @@ async def test_the_sync_screen_refuses_a_teammates_documents(store, db_path, tmp
     app = make_app(db_path)
     async with app.run_test(size=(100, 30)) as pilot:
         await open_sync(app, pilot)
-        app.screen.query_one("#import-path", Input).value = str(manifest)
-        await pilot.press("i")
-        await pilot.pause()
+        await submit(app, pilot, "#import-path", str(manifest))
         await pilot.press("y")
         await settle(app, pilot)
         err = text_of(app.screen, "#err-import")

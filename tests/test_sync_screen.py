@@ -24,14 +24,23 @@ async def open_sync(app, pilot):
     assert type(app.screen).__name__ == "SyncScreen"
 
 
+async def submit(app, pilot, field: str, value: str) -> None:
+    """Type value into the field (as a paste) and press Enter there, as a user does."""
+    inp = app.screen.query_one(field, Input)
+    inp.focus()
+    inp.value = value
+    await pilot.press("enter")
+    await pilot.pause()
+
+
 async def test_export_uses_the_folder_typed_saves_it_and_shows_a_summary(store, db_path, tmp_path):
     write_demo(store, calls=40, now=FIXED)
     folder = tmp_path / "team store [bold]x[/]"
     app = FieldcoachApp(db_path, clock=lambda: FIXED, tz=UTC)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_sync(app, pilot)
-        app.screen.query_one("#store-dir", Input).value = str(folder)
-        await pilot.press("e")
+        assert app.screen.query_one("#store-dir", Input).has_focus  # no folder yet: fill it in
+        await submit(app, pilot, "#store-dir", str(folder))  # Enter there exports
         await settle(app, pilot)
         summary = text_of(app.screen, "#export-summary")
         assert "42 written, 0 unchanged, 0 deleted, 0 kept newer in the store" in summary
@@ -40,6 +49,7 @@ async def test_export_uses_the_folder_typed_saves_it_and_shows_a_summary(store, 
         assert queries.settings(store.con()).store_dir == str(folder)
         mid = queries.settings(store.con()).manager_id
         assert len(list((folder / mid / "calls").glob("*.json"))) == 40
+        app.screen.query_one("#export").focus()
         await pilot.press("e")  # nothing changed: nothing written
         await settle(app, pilot)
         assert "0 written" in text_of(app.screen, "#export-summary")
@@ -71,6 +81,42 @@ async def test_store_folder_comes_from_settings_and_typing_e_in_it_is_text(store
         assert inp.has_focus
 
 
+async def test_keys_typed_before_the_settings_are_read_do_nothing(store, db_path, tmp_path, monkeypatch):
+    import threading
+
+    import screens.sync as sync
+    from fieldcoach.services import update_settings
+
+    shared = tmp_path / "shared"
+    update_settings(store, store_dir=str(shared))
+    gate = threading.Event()
+    real = sync.settings
+
+    def slow(con):  # the settings read, held until the keys are in
+        gate.wait(10)
+        return real(con)
+
+    monkeypatch.setattr(sync, "settings", slow)
+    app = FieldcoachApp(db_path, clock=lambda: FIXED, tz=UTC)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.push_screen(sync.SyncScreen())
+        await pilot.pause()
+        await pilot.press("e", "i", "x", "enter")  # at once, before the folder is shown
+        await pilot.pause()
+        screen = app.screen
+        assert type(screen).__name__ == "SyncScreen" and not screen.busy
+        assert screen.query_one("#store-dir", Input).value == ""
+        gate.set()
+        await settle(app, pilot)
+        assert not shared.exists()
+        assert screen.query_one("#store-dir", Input).value == str(shared)
+        assert screen.query_one("#export").has_focus  # a folder is saved: Export is one key away
+        await pilot.press("e")
+        await settle(app, pilot)
+        assert shared.is_dir() and "Exported to" in text_of(screen, "#export-summary")
+
+
 async def test_import_asks_first_then_merges(store, db_path, tmp_path):
     other = tmp_path / "other.db"
     from fieldcoach.services import bootstrap
@@ -88,16 +134,15 @@ async def test_import_asks_first_then_merges(store, db_path, tmp_path):
     app = FieldcoachApp(db_path, clock=lambda: FIXED, tz=UTC)
     async with app.run_test(size=(100, 30)) as pilot:
         await open_sync(app, pilot)
-        app.screen.query_one("#import-path", Input).value = str(tmp_path / "store")
-        await pilot.press("i")
-        await pilot.pause()
+        await submit(app, pilot, "#import-path", str(tmp_path / "store"))
         assert type(app.screen).__name__ == "ConfirmDialog"
         assert "Import " in text_of(app.screen, "#confirm-message") and "newer version wins" in \
             text_of(app.screen, "#confirm-detail")
         await pilot.press("n")  # cancel: nothing happens
         await settle(app, pilot)
         assert store.con().execute("SELECT count(*) FROM call").fetchone()[0] == 0
-        await pilot.press("i")
+        app.screen.query_one("#export").focus()
+        await pilot.press("i")  # outside a field, i imports the path given
         await pilot.pause()
         await pilot.press("y")
         await settle(app, pilot)
@@ -113,9 +158,7 @@ async def test_refused_import_shows_file_and_field_and_changes_nothing(store, db
     app = FieldcoachApp(db_path, clock=lambda: FIXED, tz=UTC)
     async with app.run_test(size=(100, 30)) as pilot:
         await open_sync(app, pilot)
-        app.screen.query_one("#import-path", Input).value = str(bad)
-        await pilot.press("i")
-        await pilot.pause()
+        await submit(app, pilot, "#import-path", str(bad))
         await pilot.press("y")
         await settle(app, pilot)
         err = text_of(app.screen, "#err-import")
@@ -139,10 +182,9 @@ async def test_results_arrive_as_messages_progress_too(store, db_path, tmp_path)
     async with app.run_test(size=(80, 24), message_hook=seen.append) as pilot:
         await open_sync(app, pilot)
         assert posted(seen, Loaded, "the settings")[0].value.manager_id == queries.settings(store.con()).manager_id
-        app.screen.query_one("#store-dir", Input).value = str(tmp_path / "store")
-        await pilot.press("e")
+        await submit(app, pilot, "#store-dir", str(tmp_path / "store"))
         await settle(app, pilot)
-        assert [m.value.changed for m in posted(seen, Loaded, "the store folder")] == [True]
+        assert [m.value for m in posted(seen, Loaded, "the store folder")] == [str(tmp_path / "store")]
         done = posted(seen, Loaded, "the export")
         assert len(done) == 1 and isinstance(done[0].value, ExportDone) and done[0].value.written == 8
         steps = posted(seen, ExportProgress)
@@ -159,15 +201,12 @@ async def test_a_failed_export_and_a_refused_import_arrive_as_failures(store, db
     app = FieldcoachApp(db_path, clock=lambda: FIXED, tz=UTC)
     async with app.run_test(size=(100, 30), message_hook=seen.append) as pilot:
         await open_sync(app, pilot)
-        app.screen.query_one("#store-dir", Input).value = str(blocker)
-        await pilot.press("e")
+        await submit(app, pilot, "#store-dir", str(blocker))
         await settle(app, pilot)
         assert len(posted(seen, Failed, "the export")) == 1
         assert text_of(app.screen, "#export-summary").startswith("Export failed: ")
         assert not app.screen.busy and not app.screen.query_one("#progress", ProgressBar).display
-        app.screen.query_one("#import-path", Input).value = str(tmp_path / "missing.json")
-        await pilot.press("i")
-        await pilot.pause()
+        await submit(app, pilot, "#import-path", str(tmp_path / "missing.json"))
         await pilot.press("y")
         await settle(app, pilot)
         assert len(posted(seen, Failed, "the import")) == 1
