@@ -51,6 +51,7 @@ class ExportDone:
     written: int
     conflicts: bool
     root: str
+    manager_id: str  # the manager's folder in the store (made by the first export)
 
 
 def save_folder(store: Store, folder: str, saved: str) -> str:
@@ -74,7 +75,7 @@ def export_to(store: Store, folder: str, progress: Callable[[int, int], None]) -
     if result.conflicts:
         lines.append(f"The store holds newer versions: import {result.folder.parent} to bring them in.")
     return ExportDone("\n".join(lines), len(result.written), bool(result.conflicts),
-                      str(result.folder.parent))
+                      str(result.folder.parent), result.folder.name)
 
 
 def import_from(store: Store, path: str) -> str:
@@ -118,7 +119,7 @@ class SyncScreen(BaseScreen[None]):
             yield Static("", id="store-layout", classes="muted", markup=False)
             with Horizontal(classes="row"):
                 yield Label("Store folder")
-                yield TextInput(id="store-dir", placeholder="e.g. ~/OneDrive/Sales coaching (Enter exports)",
+                yield TextInput(id="store-dir", placeholder="~/OneDrive/Coaching (Enter exports)",
                                 disabled=True)
                 yield Button("Export (e)", id="export", variant="primary")
             yield field_error("store_dir")
@@ -128,7 +129,7 @@ class SyncScreen(BaseScreen[None]):
             with Horizontal(classes="row"):
                 yield Label("File or folder")
                 yield TextInput(id="import-path",
-                                placeholder="a bundle .json or a store folder (Enter imports)")
+                                placeholder="a bundle or a folder (Enter imports)")
                 yield Button("Import (i)", id="import")
             yield field_error("import")
             yield Static("", id="import-summary", markup=False)
@@ -184,7 +185,10 @@ class SyncScreen(BaseScreen[None]):
         self.refresh_bindings()
         # the first time, the folder is what to fill in; after that, Export is one key away
         (self.query_one("#export", Button) if self._saved_dir else inp).focus()
-        who = s.manager_id or "<your manager id>"
+        self._show_layout(s.manager_id)
+
+    def _show_layout(self, manager_id: str | None) -> None:
+        who = manager_id or "<your manager id>"
         self.query_one("#store-layout", Static).update(
             f"Your files go to FOLDER/{visible(who)}/: calls/<call-id>.json, reps.json, manifest.json. "
             "Private notes stay on this laptop.")
@@ -240,6 +244,7 @@ class SyncScreen(BaseScreen[None]):
 
     def _exported(self, done: ExportDone) -> None:
         self._end_run()
+        self._show_layout(done.manager_id)
         self.query_one("#export-summary", Static).update(visible(done.summary, keep_newlines=True))
         if done.conflicts:
             self.query_one("#import-path", Input).value = done.root

@@ -212,3 +212,21 @@ async def test_a_failed_export_and_a_refused_import_arrive_as_failures(store, db
         assert len(posted(seen, Failed, "the import")) == 1
         assert "missing.json" in text_of(app.screen, "#err-import")
         assert not app.screen.busy
+
+
+async def test_the_first_export_names_the_managers_folder(tmp_path):
+    """A fresh install: no manager id until the first export makes one."""
+    from fieldcoach.store import Store
+
+    app = FieldcoachApp(tmp_path / "new.db", clock=lambda: FIXED, tz=UTC)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_sync(app, pilot)
+        assert "FOLDER/<your manager id>/" in text_of(app.screen, "#store-layout")
+        await submit(app, pilot, "#store-dir", str(tmp_path / "store"))
+        await settle(app, pilot)
+        store = Store(tmp_path / "new.db")
+        store.open()
+        mid = queries.settings(store.con()).manager_id
+        store.close()
+        assert mid and f"FOLDER/{mid}/" in text_of(app.screen, "#store-layout")
+        assert (tmp_path / "store" / mid / "manifest.json").is_file()
