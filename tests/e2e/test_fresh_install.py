@@ -179,14 +179,11 @@ def export_from_sync_screen(t: Terminal, store: Path) -> None:
     t.wait_for("coaching this week", "Coaching:selling 1:0", "Send the pilot",
                why="home after the debrief: the call counted and the open next step")
     t.press("e")
-    t.wait_for("Team store", "Store folder", why="the Sync screen")
-    # e with no folder set asks for one and puts the cursor in the folder field. (Not
-    # shift+tab: the screen's scroll container is in the Tab order too, and a Tab pressed
-    # the instant the screen opens did not always reach the folder field.)
-    t.press("e")
-    t.wait_for("Choose the team store folder first", why="export asks for the store folder")
+    # the layout line comes with the settings: from then on the cursor waits in the folder
+    # field (no folder yet), and Enter there keeps the folder and exports
+    t.wait_for("Team store", "Store folder", "Your files go to FOLDER/", why="the Sync screen, ready")
     t.type(str(store))
-    t.press("enter", "tab", "e")
+    t.press("enter")
     t.wait_for("Exported to", "3 written", why="export to the team store (one call, reps, manifest)")
 
 
