@@ -358,6 +358,19 @@ class TeamScreen(TeamBase):
         self._show_period()
         self._show_sparks()
 
+    def on_failed(self, message: Failed) -> None:
+        """The figures could not be read (a server down, a file that is not a team
+        database...): the reason in full where the table would be, and in a notification."""
+        message.prevent_default()  # TeamBase's one-line version would cut a long reason
+        self.call_after_refresh(self.team.figures_shown)
+        self.query_one("#period", Static).update(Text("The team figures could not be read.", style="red"))
+        empty = self.query_one("#empty", Static)
+        empty.update(Text(visible(message.text), style="red"))
+        empty.display = True
+        self.query_one("#managers", FigureTable).display = False
+        self.query_one("#sparks").display = False
+        self.notify(escape(message.text), severity="error")
+
     def _show_period(self) -> None:
         if self.figures is None:
             return

@@ -258,3 +258,22 @@ async def test_no_figure_reads_as_a_dash_and_delays_carry_their_unit(url: str) -
         await pilot.press("p", "p")  # a week, then 4 weeks: the current ones
         await settle(app, pilot)
         assert _rows(app)[1][headers.index("delay")] == "15 min"  # Mara's median delay
+
+
+async def test_a_database_that_cannot_be_read_says_why_in_full_at_80_columns(tmp_path: Path) -> None:
+    import sqlite3
+
+    other = tmp_path / "a very long folder name that a terminal line cannot hold" / "someone-elses.db"
+    other.parent.mkdir()
+    con = sqlite3.connect(other)
+    con.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY)")
+    con.commit()
+    con.close()
+    app = _app(f"sqlite:///{other}")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert "could not be read" in _period(app)
+        reason = str(app.screen.query_one("#empty", Static).render())
+        assert "someone-elses.db is not a fieldcoach team database (it has other tables)" in " ".join(reason.split())
+        assert not app.screen.query_one("#managers").display and not app.screen.query_one("#sparks").display
+        assert any("not a fieldcoach team database" in n for n in notifications(app))
