@@ -139,3 +139,38 @@ def test_retention_fields_are_checked():
     with pytest.raises(FormErrors) as e:
         retention.parse_retention({"keep_notes": "a year", "keep_ratings": "0"})
     assert set(e.value.errors) == {"keep_notes", "keep_ratings"}
+
+
+def test_a_long_purge_commits_batch_by_batch(tmp_path, monkeypatch):
+    """A note's Enter waits for one batch, not for the whole purge: each batch of calls is
+    committed (seen by another connection) before the next one starts."""
+    import sqlite3
+
+    from fieldcoach.demo import write_demo
+    from fieldcoach.store import Store
+
+    store = Store(tmp_path / "fieldcoach.db")
+    store.open()
+    try:
+        write_demo(store, calls=20, now=NOW - timedelta(days=400))
+        save_retention(store, {"calls": 30})
+        plan = plan_purge(store.con(), read_retention(store.con()), NOW)
+        calls = {c.cls.key: c.count for c in plan.classes}["calls"]
+        assert calls >= 7
+        monkeypatch.setattr(retention, "CALLS_PER_BATCH", 3)
+        other = sqlite3.connect(store.path)
+        gone_before: list[int] = []
+        real = retention.remove_calls
+
+        def spy(con, ids, now):
+            gone_before.append(other.execute("SELECT count(*) FROM call WHERE deleted_at IS NOT NULL").fetchone()[0])
+            return real(con, ids, now)
+
+        monkeypatch.setattr(retention, "remove_calls", spy)
+        receipt = purge(store, plan)
+        other.close()
+        assert receipt.counts["calls"] == calls
+        assert len(gone_before) == -(-calls // 3)
+        assert gone_before == [gone_before[0] + 3 * i for i in range(len(gone_before))]
+    finally:
+        store.close()

@@ -205,23 +205,38 @@ def remove_calls(con: sqlite3.Connection, call_ids: list[str], now: datetime) ->
     return counts
 
 
+# Records per write transaction: a purge of years of records takes seconds, and a note's
+# Enter (or `fieldcoach note` in a shell) must wait at most for one batch, not all of it.
+CALLS_PER_BATCH = 200      # with their notes, answers, ratings and steps: about 50 ms here
+RECORDS_PER_BATCH = 5000   # notes or ratings on their own
+
+
+def _batches(ids: list[str], size: int) -> list[list[str]]:
+    return [ids[i:i + size] for i in range(0, len(ids), size)]
+
+
 def purge(store: Store, plan: PurgePlan) -> Receipt:
-    """Remove exactly what plan lists; keep a receipt; truncate the WAL; remove the
-    drafts and recaps of the calls removed."""
+    """Remove exactly what plan lists, in short write transactions; keep a receipt;
+    truncate the WAL; remove the drafts and recaps of the calls removed. Stopped halfway
+    (a kill, a full disk), what was removed stays removed and the rest is still past its
+    period: the next purge takes it."""
     by = {c.cls.key: list(c.ids) for c in plan.classes}
     now = plan.now
-    counts: dict[str, int] = {}
+    counts = dict.fromkeys(("calls", "private_notes", "notes", "ratings", "inbox", "in those calls"), 0)
+    for ids in _batches(by["calls"], CALLS_PER_BATCH):
+        with transaction(store.con(), "the purge") as con:
+            inside = remove_calls(con, ids, now)
+        counts["calls"] += inside.pop("calls", 0)
+        counts["in those calls"] += sum(inside.values())  # what the calls held, beside them
+    for key, remove in (("private_notes", tombstones.remove_notes), ("notes", tombstones.remove_notes),
+                        ("ratings", lambda con, ids, at: tombstones.tombstone(con, "rating", ids, at)),
+                        ("inbox", tombstones.remove_notes)):
+        for ids in _batches(by[key], RECORDS_PER_BATCH):
+            with transaction(store.con(), "the purge") as con:
+                counts[key] += remove(con, ids, now)
+    files = remove_files(store.path, by["calls"]) if by["calls"] else 0
+    receipt = Receipt("purge", now, counts, files)
     with transaction(store.con(), "the purge") as con:
-        inside = remove_calls(con, by["calls"], now) if by["calls"] else {}
-        counts["calls"] = inside.pop("calls", 0)
-        counts["private_notes"] = tombstones.remove_notes(con, by["private_notes"], now)
-        counts["notes"] = tombstones.remove_notes(con, by["notes"], now)
-        counts["ratings"] = tombstones.tombstone(con, "rating", by["ratings"], now)
-        counts["inbox"] = tombstones.remove_notes(con, by["inbox"], now)
-        # what the calls held, beside the calls themselves
-        counts["in those calls"] = sum(inside.values())
-        files = remove_files(store.path, by["calls"]) if by["calls"] else 0
-        receipt = Receipt("purge", now, counts, files)
         tombstones.keep_receipt(con, receipt)
     tombstones.scrub(store.con())
     return receipt
