@@ -33,6 +33,7 @@ from screens.widgets.tables import FitTable
 if TYPE_CHECKING:
     from datetime import datetime
 
+    from fieldcoach.team.policy import Policy
     from fieldcoach.team.rollup import Coaching, ManagerReps, Period, Session, TeamFigures
     from screens.team_app import TeamApp
 
@@ -222,6 +223,57 @@ class FigureTable(DataTable[Text]):
         self.sort_by(int(str(event.column_key.value)))  # bubbles on: the screen shows the order
 
 
+def _trend(series: list[float]) -> list[float]:
+    """A sparkline's data: a single week has no trend to draw (Sparkline draws one point as
+    a full bar, which reads as a large figure), so it draws the empty baseline instead."""
+    return series if len(series) > 1 else []
+
+
+class WeeklyCharts(Horizontal):
+    """The selected row's coaching minutes and rating gap per week of the period, as two
+    sparklines with their figures (each only where the team policy shows that figure)."""
+
+    DEFAULT_CSS = """
+    WeeklyCharts { height: 3; padding: 0 1; }
+    WeeklyCharts .spark { width: 1fr; height: 3; margin: 0 1 0 0; }
+    /* a rule between the two charts: their labels never read as one line */
+    WeeklyCharts #gap-box { border-left: solid $foreground 25%; padding-left: 1; }
+    WeeklyCharts .spark Static { height: 1; color: $text-muted; }
+    WeeklyCharts Sparkline { height: 2; }
+    """
+
+    def __init__(self, policy: Policy, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.policy = policy
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="spark", id="minutes-box"):
+            yield Static("", id="minutes-label")
+            yield Sparkline([], id="minutes-spark")
+        with Vertical(classes="spark", id="gap-box"):
+            yield Static("", id="gap-label")
+            yield Sparkline([], id="gap-spark")
+
+    def on_mount(self) -> None:
+        self.query_one("#minutes-box").display = self.policy.shows("minutes")
+        self.query_one("#gap-box").display = self.policy.shows("gap")
+
+    def show(self, f: Coaching) -> None:
+        name = visible(f.name)
+        minutes = list(f.minutes_by_week)
+        self.query_one("#minutes-spark", Sparkline).data = _trend([float(x) for x in minutes])
+        # the figure before the name: a narrow terminal cuts a long name, not the figure
+        self.query_one("#minutes-label", Static).update(Text(
+            f"Minutes per week · {sum(minutes)} in {len(minutes)} wk · {name}", no_wrap=True,
+            overflow="ellipsis"))
+        gaps = [g for g in f.gap_by_week if g is not None]
+        self.query_one("#gap-spark", Sparkline).data = _trend(gaps)
+        trend = {True: "closing", False: "not closing", None: ""}[f.gap_closing]
+        gap = "no ratings" if f.gap is None else f"{f.gap:.1f}" + (f", {trend}" if trend else "")
+        self.query_one("#gap-label", Static).update(Text(
+            f"Rating gap per week · {gap} · {name}", no_wrap=True, overflow="ellipsis"))
+
+
 class TeamBase(BaseScreen[None]):
     """What the Team view's screens share: the App, typed; the period keys; a reload
     when the period changed while another screen was on top."""
@@ -290,12 +342,6 @@ class TeamScreen(TeamBase):
     )
     DEFAULT_CSS = """
     TeamScreen #period { height: 1; padding: 0 1; }
-    TeamScreen #sparks { height: 3; padding: 0 1; }
-    TeamScreen .spark { width: 1fr; height: 3; margin: 0 1 0 0; }
-    /* a rule between the two charts: their labels never read as one line */
-    TeamScreen #gap-box { border-left: solid $foreground 25%; padding-left: 1; }
-    TeamScreen .spark Static { height: 1; color: $text-muted; }
-    TeamScreen Sparkline { height: 2; }
     TeamScreen #managers { height: 1fr; }
     TeamScreen #empty { padding: 1 2; }
     """ + LEGEND_CSS
@@ -307,13 +353,7 @@ class TeamScreen(TeamBase):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(Text("Loading the team figures…", style="dim"), id="period")
-        with Horizontal(id="sparks"):
-            with Vertical(classes="spark", id="minutes-box"):
-                yield Static("", id="minutes-label")
-                yield Sparkline([], id="minutes-spark")
-            with Vertical(classes="spark", id="gap-box"):
-                yield Static("", id="gap-label")
-                yield Sparkline([], id="gap-spark")
+        yield WeeklyCharts(self.team.policy, id="sparks")
         yield FigureTable(shown(MANAGER_COLUMNS, self.team.policy), id="managers")
         with VerticalScroll(id="legend-box", can_focus=False):
             yield Static(_legend(shown(MANAGER_COLUMNS, self.team.policy)), id="legend")
@@ -323,8 +363,6 @@ class TeamScreen(TeamBase):
     def on_mount(self) -> None:
         self.sub_title = "Team view"
         self.query_one("#empty").display = False
-        self.query_one("#minutes-box").display = self.team.policy.shows("minutes")
-        self.query_one("#gap-box").display = self.team.policy.shows("gap")
         self.query_one("#managers", FigureTable).focus()
         self.load()
 
@@ -388,20 +426,7 @@ class TeamScreen(TeamBase):
             picked = (TEAM_KEY, self.figures.team)
         if picked is None:
             return
-        f: Coaching = picked[1]
-        name = visible(f.name)
-        minutes = list(f.minutes_by_week)
-        self.query_one("#minutes-spark", Sparkline).data = [float(x) for x in minutes]
-        # the figure before the name: a narrow terminal cuts a long name, not the figure
-        self.query_one("#minutes-label", Static).update(Text(
-            f"Minutes per week · {sum(minutes)} in {len(minutes)} wk · {name}", no_wrap=True,
-            overflow="ellipsis"))
-        gaps = [g for g in f.gap_by_week if g is not None]
-        self.query_one("#gap-spark", Sparkline).data = gaps
-        trend = {True: "closing", False: "not closing", None: ""}[f.gap_closing]
-        gap = "no ratings" if f.gap is None else f"{f.gap:.1f}" + (f", {trend}" if trend else "")
-        self.query_one("#gap-label", Static).update(Text(
-            f"Rating gap per week · {gap} · {name}", no_wrap=True, overflow="ellipsis"))
+        self.query_one("#sparks", WeeklyCharts).show(picked[1])
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._show_sparks()
@@ -448,6 +473,7 @@ class ManagerRepsScreen(TeamBase):
     )
     DEFAULT_CSS = """
     ManagerRepsScreen #period { height: auto; padding: 0 1; }
+    ManagerRepsScreen #sparks { margin-top: 1; }
     ManagerRepsScreen #reps { height: 1fr; }
     """ + LEGEND_CSS
 
@@ -459,6 +485,7 @@ class ManagerRepsScreen(TeamBase):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(Text("Loading the reps' figures…", style="dim"), id="period")
+        yield WeeklyCharts(self.team.policy, id="sparks")
         yield FigureTable(shown(REP_COLUMNS, self.team.policy), id="reps")
         with VerticalScroll(id="legend-box", can_focus=False):
             yield Static(_legend(shown(REP_COLUMNS, self.team.policy)), id="legend")
@@ -482,6 +509,17 @@ class ManagerRepsScreen(TeamBase):
         self.result = result
         self.query_one("#reps", FigureTable).show([(r.rep_id, r) for r in result.reps])
         self._show_period()
+        self._show_sparks()
+
+    def _show_sparks(self) -> None:
+        """The selected rep's weeks; the manager's before a rep is picked."""
+        if self.result is None:
+            return
+        picked = self.query_one("#reps", FigureTable).selected()
+        self.query_one("#sparks", WeeklyCharts).show(picked[1] if picked else self.result.manager)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_sparks()
 
     def _show_period(self) -> None:
         if self.result is None:

@@ -133,6 +133,16 @@ async def test_drill_down_to_one_managers_reps_and_a_reps_sessions(url: str) -> 
         await settle(app, pilot)
         assert [r[0] for r in _rows(app, "#reps")] == ["Ana", "Ben"]  # Mara's reps, no one else's
         assert "Mara Lind: 2 reps, 2 sessions, 100 coaching minutes (budget 360)" in _period(app)
+        # the charts follow the selected rep, week by week
+        charts = lambda: str(app.screen.query_one("#minutes-label", Static).render())  # noqa: E731
+        ana, ben = (f for f in app.screen.result.reps)
+        assert charts() == f"Minutes per week · {ana.coaching_minutes} in 4 wk · Ana"
+        assert app.screen.query_one("#minutes-spark").data == [float(x) for x in ana.minutes_by_week]
+        await pilot.press("down")
+        await pilot.pause()
+        assert charts() == f"Minutes per week · {ben.coaching_minutes} in 4 wk · Ben"
+        await pilot.press("up")
+        await pilot.pause()
         await pilot.press("enter")
         await settle(app, pilot)
         sessions = _rows(app, "#sessions")
@@ -277,3 +287,17 @@ async def test_a_database_that_cannot_be_read_says_why_in_full_at_80_columns(tmp
         assert "someone-elses.db is not a fieldcoach team database (it has other tables)" in " ".join(reason.split())
         assert not app.screen.query_one("#managers").display and not app.screen.query_one("#sparks").display
         assert any("not a fieldcoach team database" in n for n in notifications(app))
+
+
+async def test_a_single_week_draws_no_bar_chart(url: str) -> None:
+    """A week period has one point per chart: no trend, so the baseline, not a full bar."""
+    app = _app(url)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        assert len(app.screen.query_one("#minutes-spark").data) == 4  # 4 weeks: the trend
+        await pilot.press("p", "p")  # 4 weeks -> quarter -> week
+        await settle(app, pilot)
+        assert _period(app).startswith("Week")
+        label = str(app.screen.query_one("#minutes-label", Static).render())
+        assert "in 1 wk" in label
+        assert app.screen.query_one("#minutes-spark").data == []
