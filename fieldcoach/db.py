@@ -23,7 +23,7 @@ import stat
 import threading
 import time
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -233,9 +233,12 @@ def _inspect(path: Path) -> tuple[int, int, int]:
             con = sqlite3.connect(f"file:{quoted}?mode=ro" + ("" if wal else "&immutable=1"), uri=True,
                                   timeout=BUSY_TIMEOUT_MS / 1000)
             try:
-                version = con.execute("PRAGMA user_version").fetchone()[0]
-                app_id = con.execute("PRAGMA application_id").fetchone()[0]
-                tables = con.execute("SELECT count(*) FROM sqlite_master WHERE type='table'").fetchone()[0]
+                # one statement, one snapshot: read one by one, the version and owner could
+                # come from before another instance's first migration and the tables after it
+                version, app_id, tables = con.execute(
+                    "SELECT (SELECT user_version FROM pragma_user_version), "
+                    "(SELECT application_id FROM pragma_application_id), "
+                    "(SELECT count(*) FROM sqlite_master WHERE type = 'table')").fetchone()
             finally:
                 con.close()
             return version, app_id, tables
@@ -247,6 +250,9 @@ def _inspect(path: Path) -> tuple[int, int, int]:
                 break
             time.sleep(0.05)
     raise StoreError(f"{path} is damaged or not a database ({last}); left untouched") from last
+
+
+STILL_LOOKS = 10  # looks at a file that keeps changing before its look is believed
 
 
 def _inspect_still(path: Path) -> tuple[int, int, int]:
@@ -267,6 +273,23 @@ def _inspect_still(path: Path) -> tuple[int, int, int]:
     return found
 
 
+def _judged_still(path: Path, check: Callable[[Path], None]) -> None:
+    """Run check, which refuses a damaged file with a StoreError. A file another instance
+    is writing can look damaged for a moment: while it is being created, or while its WAL
+    is folded back into it (the header, with the new page count, is written before the
+    pages that make the file that long). A refusal counts only for a file that did not
+    change while it was checked and for a short pause after."""
+    for attempt in range(STILL_LOOKS):
+        before = _stamp(path), Path(f"{path}-wal").exists()
+        try:
+            check(path)
+            return
+        except StoreError:
+            time.sleep(0.02)
+            if attempt == STILL_LOOKS - 1 or (_stamp(path), Path(f"{path}-wal").exists()) == before:
+                raise
+
+
 def _stamp(path: Path) -> tuple[int, int] | None:
     try:
         st = path.stat()
@@ -280,11 +303,25 @@ def _configure(con: sqlite3.Connection) -> None:
     # Deleted and overwritten content is zeroed in the file, not left in free space: a
     # purged note or a forgotten rep must not stay readable (PRODUCT.md section 9).
     con.execute("PRAGMA secure_delete = ON")
-    mode = con.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+    mode = _to_wal(con)
     if mode.lower() != "wal":  # pragma: no cover - e.g. a filesystem without shared memory
         con.execute("PRAGMA journal_mode = DELETE")
     # WAL + NORMAL: a commit survives the process being killed (not a power cut).
     con.execute("PRAGMA synchronous = NORMAL")
+
+def _to_wal(con: sqlite3.Connection) -> str:
+    """PRAGMA journal_mode = WAL. Switching a new file to WAL needs it to itself, and SQLite
+    answers "locked" at once (without the busy timeout) while another instance is making
+    the same switch: ask again for up to about the busy timeout."""
+    for _attempt in range(BUSY_TIMEOUT_MS // 20 - 1):
+        try:
+            return str(con.execute("PRAGMA journal_mode = WAL").fetchone()[0])
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc):
+                raise
+            time.sleep(0.02)
+    return str(con.execute("PRAGMA journal_mode = WAL").fetchone()[0])  # the last try's error is the answer
+
 
 def connect(path: Path | str, *, migrate: bool = True) -> sqlite3.Connection:
     """Open (creating if needed) the fieldcoach database at path.
@@ -300,8 +337,8 @@ def connect(path: Path | str, *, migrate: bool = True) -> sqlite3.Connection:
     ensure_private_dir(path.parent)
     existed = path.exists() and path.stat().st_size > 0
     if existed:
-        _check_header(path)
-        _check_size(path)
+        _judged_still(path, _check_header)
+        _judged_still(path, _check_size)
         version, app_id, tables = _inspect_still(path)
         if version > SCHEMA_VERSION:
             raise StoreError(

@@ -150,6 +150,28 @@ def test_truncated_file_is_refused_untouched(db_path):
     assert_refused(db_path, "damaged")
 
 
+def test_a_file_another_instance_is_still_writing_is_not_judged_truncated(db_path, monkeypatch):
+    """Folding a WAL back in writes the header (with the new page count) before the pages
+    that make the file that long: an instance opening the file at that moment waits for
+    it to be written instead of calling it damaged."""
+    populated(db_path)
+    data = db_path.read_bytes()
+    db_path.write_bytes(data[: len(data) // 2])  # the header is in, the rest is on its way
+    pauses = []
+
+    def the_other_instance_finishes(seconds: float) -> None:
+        pauses.append(seconds)
+        db_path.write_bytes(data)
+
+    monkeypatch.setattr(db.time, "sleep", the_other_instance_finishes)
+    con = db.connect(db_path)
+    try:
+        assert con.execute("SELECT count(*) FROM note").fetchone()[0] > 0
+    finally:
+        con.close()
+    assert pauses  # it did look twice
+
+
 def test_truncated_header_is_refused(db_path):
     populated(db_path)
     db_path.write_bytes(db_path.read_bytes()[:60])
@@ -301,3 +323,45 @@ def test_a_version_1_file_gains_the_home_index(db_path, monkeypatch):
     assert "ix_call_rep_kind" in indexes
     assert [n.text for n in notes.inbox(con)] == ["written by version 1"]
     con.close()
+
+
+def test_an_instance_migrating_meanwhile_is_not_another_application(db_path, monkeypatch):
+    """Opening a new file while another instance makes its first migration: the look at
+    the file's owner, version and tables must come from one moment, or the tables could be
+    seen without the mark that says whose they are."""
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    first = sqlite3.connect(db_path, isolation_level=None)  # the other instance, not migrated yet
+    first.execute("PRAGMA journal_mode = WAL")
+    first.execute("CREATE TABLE scratch (x)")  # the file has pages, and no table, as a new one does
+    first.execute("DROP TABLE scratch")
+    first.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    assert db_path.stat().st_size > 0
+    real_connect = sqlite3.connect
+
+    class Looking:
+        """Our look at the file: the other instance commits its migration between the
+        look's second and third statements, if it has three."""
+
+        def __init__(self, con):
+            self.con, self.reads = con, 0
+
+        def execute(self, *args):
+            self.reads += 1
+            if self.reads == 3:
+                db.migrate_forward(first)
+            return self.con.execute(*args)
+
+        def close(self):
+            self.con.close()
+
+    def connect(*args, **kwargs):
+        con = real_connect(*args, **kwargs)
+        return Looking(con) if kwargs.get("uri") else con
+
+    monkeypatch.setattr(db.sqlite3, "connect", connect)
+    con = db.connect(db_path)
+    try:
+        assert con.execute("PRAGMA application_id").fetchone()[0] == db.APPLICATION_ID
+    finally:
+        con.close()
+        first.close()
