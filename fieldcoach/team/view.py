@@ -34,8 +34,9 @@ NO_DATABASE = "No team database yet. Load the team store with: fieldcoach team l
 
 
 def on_view_opened(db: TeamDb, policy: Policy) -> None:
-    """Called once each time the Team view has opened the team database (in a worker):
-    the one place the view is recorded as seen (the audit log's "view" entry)."""
+    """Called once each time the Team view has opened the team database (in a worker, or
+    in the early reader of early.py): the one place the view is recorded as seen (the
+    audit log's "view" entry)."""
     from .audit import record_view
 
     record_view(db, {"rep_detail": policy.rep_detail, "figures": list(policy.figures)})
