@@ -3,6 +3,8 @@
 
 from typing import Any
 
+SQLALCHEMY = '2.1.9'  # the version that compiled them
+
 SQL: dict[str, dict[str, tuple[str, dict[str, Any]]]] = {
     'sqlite': {
         'audit_all': (

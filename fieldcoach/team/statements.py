@@ -153,9 +153,12 @@ def compile_all() -> dict[str, dict[str, tuple[str, dict[str, Any]]]]:
 
 def source() -> str:
     """compiled_sql.py's text for the statements as they are now."""
+    import sqlalchemy
+
     lines = ['"""The statements of statements.py compiled for each engine. Written by',
              "`make sql` (python -m fieldcoach.team.statements): do not edit.\"\"\"", "",
              "from typing import Any", "",
+             f"SQLALCHEMY = {sqlalchemy.__version__!r}  # the version that compiled them", "",
              "SQL: dict[str, dict[str, tuple[str, dict[str, Any]]]] = {"]
     for engine, stmts in compile_all().items():
         lines.append(f"    {engine!r}: {{")
