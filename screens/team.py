@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from screens.team_app import TeamApp
 
 KIND_LABEL = {"week": "Week", "4weeks": "4 weeks", "quarter": "Quarter"}
+RELOAD_HINT = "r reads the team database again."
 TEAM_KEY = "\x00team"  # the totals row's key: no manager id looks like it
 # Which columns stay when the terminal is narrow, most wanted first; the rest follow in
 # their own order as the width allows (all of them from about 150 cells).
@@ -141,6 +142,8 @@ class FigureTable(DataTable[Text]):
 
     def show(self, items: Sequence[tuple[str, Any]], pinned: tuple[str, Any] | None = None) -> None:
         self.items, self.pinned = list(items), pinned
+        if self.size.width <= 0:  # shown just now (after no database, or a failed read): no width yet
+            self.call_after_refresh(self.lay_out)
         self.lay_out()
 
     def sort_by(self, index: int | None = None) -> None:
@@ -384,7 +387,8 @@ class TeamScreen(TeamBase):
         empty = self.query_one("#empty", Static)
         if figures is None:
             where = self.data.shown_url()
-            empty.update(Text(f"{NO_DATABASE}\n(team database: {where})"))
+            empty.update(Text.assemble(f"{NO_DATABASE}\n(team database: {where})\n\n",
+                                       (RELOAD_HINT, "dim")))
             empty.display, table.display = True, False
             self.query_one("#sparks").display = False
             self.query_one("#period", Static).update(Text("No figures yet.", style="dim"))
@@ -403,7 +407,7 @@ class TeamScreen(TeamBase):
         self.call_after_refresh(self.team.figures_shown)
         self.query_one("#period", Static).update(Text("The team figures could not be read.", style="red"))
         empty = self.query_one("#empty", Static)
-        empty.update(Text(visible(message.text), style="red"))
+        empty.update(Text.assemble((visible(message.text), "red"), "\n\n", (RELOAD_HINT, "dim")))
         empty.display = True
         self.query_one("#managers", FigureTable).display = False
         self.query_one("#sparks").display = False

@@ -180,6 +180,22 @@ async def test_no_team_database_says_how_to_load_one(tmp_path: Path) -> None:
     assert not db.exists()  # looking does not create it
 
 
+async def test_loaded_while_the_view_is_open_r_shows_the_figures(tmp_path: Path) -> None:
+    """A director opens the view before the first load, runs `fieldcoach team load` in
+    another shell, and presses r: the figures, in a table that was hidden until then."""
+    folder = tmp_path / "later"
+    app = _app(f"sqlite:///{folder / 'team.db'}")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert "No figures yet" in _period(app)
+        assert "r reads the team database again" in str(app.screen.query_one("#empty", Static).render())
+        assert seed(folder) == f"sqlite:///{folder / 'team.db'}"
+        await pilot.press("r")
+        await settle(app, pilot)
+        assert "2 managers" in _period(app)
+        assert [r[0] for r in _rows(app)] == ["Team", "Mara Lind", "Noor Haddad"]
+
+
 async def test_stored_names_are_shown_as_data(tmp_path: Path) -> None:
     hostile = "Ann \x1b]0;title\x07[b]bold[/b] \x1b[2J"
     app = _app(seed(tmp_path, mara=hostile), Policy(rep_detail=True))
@@ -287,6 +303,16 @@ async def test_a_database_that_cannot_be_read_says_why_in_full_at_80_columns(tmp
         assert "someone-elses.db is not a fieldcoach team database (it has other tables)" in " ".join(reason.split())
         assert not app.screen.query_one("#managers").display and not app.screen.query_one("#sparks").display
         assert any("not a fieldcoach team database" in n for n in notifications(app))
+        assert "r reads the team database again" in reason
+        # the operator puts the right file there: r reads it, no restart
+        src, dst = sqlite3.connect(seed(tmp_path / "seeded").removeprefix("sqlite:///")), sqlite3.connect(other)
+        src.backup(dst)
+        src.close()
+        dst.close()
+        await pilot.press("r")
+        await settle(app, pilot)
+        assert "could not be read" not in _period(app) and app.screen.query_one("#managers").display
+        assert [r[0] for r in _rows(app)][:1] == ["Team"]
 
 
 async def test_a_single_week_draws_no_bar_chart(url: str) -> None:

@@ -138,3 +138,12 @@ def test_a_reload_after_a_change_runs_the_whole_load(loaded: tuple[Path, Path], 
         assert ("Renamed Manager",) in con.execute("SELECT name FROM manager").fetchall()
     finally:
         con.close()
+
+
+def test_a_busy_sqlite_team_database_is_said_in_words() -> None:
+    import sqlite3
+
+    from fieldcoach.errors import TeamDbError
+
+    line = str(dbapi.database_error(TeamDbError(sqlite3.OperationalError("database is locked"))))
+    assert line.startswith("team database: it is busy") and "try again" in line

@@ -32,6 +32,8 @@ def failure(exc: Exception) -> str:
     first = (str(orig if orig is not None else exc).strip().splitlines() or [""])[0]
     if first.startswith(("connection failed: ", "connection to server")):
         first = first.rsplit(" failed: ", 1)[-1]
+    if first == "database is locked":  # SQLite, after its busy timeout
+        return "it is busy: another fieldcoach (a team load?) is writing to it; try again when it is done"
     return " ".join(first.removeprefix("FATAL:").split())
 
 
