@@ -217,68 +217,46 @@ def _writable(path: Path) -> bool:
     return bool(st.st_mode & stat.S_IWUSR) and os.access(path, os.W_OK)
 
 
-def _inspect(path: Path) -> tuple[int, int, int]:
-    """(user_version, application_id, table count) read without writing anything."""
+def _check_contents(path: Path) -> None:
+    """Refuse a file whose contents are not ours to open: damaged, another application's
+    (tables without our mark), or from a newer fieldcoach. Read without writing anything."""
     # A read-only connection to a WAL file would still create (and leave) -wal and -shm
     # beside it: when no -wal exists, read the file as immutable, which touches nothing.
     # With a -wal present (another instance is open, or it was killed) read it normally.
     from urllib.parse import quote
 
-    quoted = quote(str(path.absolute()))
-    last: sqlite3.DatabaseError | None = None
-    for _attempt in range(3):
-        wal = Path(f"{path}-wal").exists()
-        before = _stamp(path)
+    wal = Path(f"{path}-wal").exists()
+    try:
+        con = sqlite3.connect(f"file:{quote(str(path.absolute()))}?mode=ro" + ("" if wal else "&immutable=1"),
+                              uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
         try:
-            con = sqlite3.connect(f"file:{quoted}?mode=ro" + ("" if wal else "&immutable=1"), uri=True,
-                                  timeout=BUSY_TIMEOUT_MS / 1000)
-            try:
-                # one statement, one snapshot: read one by one, the version and owner could
-                # come from before another instance's first migration and the tables after it
-                version, app_id, tables = con.execute(
-                    "SELECT (SELECT user_version FROM pragma_user_version), "
-                    "(SELECT application_id FROM pragma_application_id), "
-                    "(SELECT count(*) FROM sqlite_master WHERE type = 'table')").fetchone()
-            finally:
-                con.close()
-            return version, app_id, tables
-        except sqlite3.DatabaseError as exc:
-            last = exc
-            # The immutable read takes no lock: a failure while another instance was
-            # writing (the file changed under us) is retried; a still file is damaged.
-            if wal or _stamp(path) == before:
-                break
-            time.sleep(0.05)
-    raise StoreError(f"{path} is damaged or not a database ({last}); left untouched") from last
+            # one statement, one snapshot: read one by one, the version and owner could
+            # come from before another instance's first migration and the tables after it
+            version, app_id, tables = con.execute(
+                "SELECT (SELECT user_version FROM pragma_user_version), "
+                "(SELECT application_id FROM pragma_application_id), "
+                "(SELECT count(*) FROM sqlite_master WHERE type = 'table')").fetchone()
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{path} is damaged or not a database ({exc}); left untouched") from exc
+    if version > SCHEMA_VERSION:
+        raise StoreError(f"{path} was written by a newer fieldcoach (schema {version}, this one "
+                         f"knows {SCHEMA_VERSION}); upgrade fieldcoach. The file was left untouched.")
+    if app_id != APPLICATION_ID and tables:
+        raise StoreError(f"{path} is an SQLite file of another application; left untouched")
 
 
 STILL_LOOKS = 10  # looks at a file that keeps changing before its look is believed
 
 
-def _inspect_still(path: Path) -> tuple[int, int, int]:
-    """_inspect, read again while another instance is creating or checkpointing the file:
-    a lock-free read of a file being written can see its tables before the page that
-    says whose file it is. Only a still file is judged another application's."""
-    for _attempt in range(5):
-        before, wal = _stamp(path), Path(f"{path}-wal").exists()
-        found = _inspect(path)
-        _version, app_id, tables = found
-        if app_id == APPLICATION_ID or not tables:
-            return found
-        if _stamp(path) == before and Path(f"{path}-wal").exists() == wal:
-            time.sleep(0.02)  # still, as far as one look can tell: look once more after a pause
-            if _stamp(path) == before:
-                return found
-        time.sleep(0.05)
-    return found
-
-
 def _judged_still(path: Path, check: Callable[[Path], None]) -> None:
-    """Run check, which refuses a damaged file with a StoreError. A file another instance
-    is writing can look damaged for a moment: while it is being created, or while its WAL
-    is folded back into it (the header, with the new page count, is written before the
-    pages that make the file that long). A refusal counts only for a file that did not
-    change while it was checked and for a short pause after."""
+    """Run check, which refuses a file with a StoreError. A lock-free look at a file another
+    instance is writing can see what is not there: a damaged page while it is being
+    created, a short file while its WAL is folded back in (the header, with the new page
+    count, is written before the pages), its tables before the mark that says whose they
+    are. A refusal counts only for a file that did not change while it was checked and for
+    a short pause after."""
     for attempt in range(STILL_LOOKS):
         before = _stamp(path), Path(f"{path}-wal").exists()
         try:
@@ -339,14 +317,7 @@ def connect(path: Path | str, *, migrate: bool = True) -> sqlite3.Connection:
     if existed:
         _judged_still(path, _check_header)
         _judged_still(path, _check_size)
-        version, app_id, tables = _inspect_still(path)
-        if version > SCHEMA_VERSION:
-            raise StoreError(
-                f"{path} was written by a newer fieldcoach (schema {version}, this one "
-                f"knows {SCHEMA_VERSION}); upgrade fieldcoach. The file was left untouched."
-            )
-        if app_id != APPLICATION_ID and tables:
-            raise StoreError(f"{path} is an SQLite file of another application; left untouched")
+        _judged_still(path, _check_contents)
         if not _writable(path) or not _writable(path.parent):
             raise StoreError(f"{path} is read-only: fieldcoach needs to write to it and its folder; "
                              "left untouched")
