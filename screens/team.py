@@ -316,8 +316,12 @@ class TeamBase(BaseScreen[None]):
 
     def on_failed(self, message: Failed) -> None:
         self.call_after_refresh(self.team.figures_shown)
-        self.query_one("#period", Static).update(Text(message.text, style="red"))
+        self.show_failure(message.text)
         self.notify(escape(message.text), severity="error")
+
+    def show_failure(self, text: str) -> None:
+        """Where the screen says a read failed: its period line."""
+        self.query_one("#period", Static).update(Text(text, style="red"))
 
 
 def _for_period(kind: str, back: int, fn: Any, *args: Any) -> tuple[tuple[str, int], Any]:
@@ -387,11 +391,8 @@ class TeamScreen(TeamBase):
         empty = self.query_one("#empty", Static)
         if figures is None:
             where = self.data.shown_url()
-            empty.update(Text.assemble(f"{NO_DATABASE}\n(team database: {where})\n\n",
-                                       (RELOAD_HINT, "dim")))
-            empty.display, table.display = True, False
-            self.query_one("#sparks").display = False
-            self.query_one("#period", Static).update(Text("No figures yet.", style="dim"))
+            self._show_instead(Text("No figures yet.", style="dim"), Text.assemble(
+                f"{NO_DATABASE}\n(team database: {where})\n\n", (RELOAD_HINT, "dim")))
             return
         self.figures = figures
         empty.display, table.display = False, True
@@ -400,18 +401,21 @@ class TeamScreen(TeamBase):
         self._show_period()
         self._show_sparks()
 
-    def on_failed(self, message: Failed) -> None:
+    def show_failure(self, text: str) -> None:
         """The figures could not be read (a server down, a file that is not a team
-        database...): the reason in full where the table would be, and in a notification."""
-        message.prevent_default()  # TeamBase's one-line version would cut a long reason
-        self.call_after_refresh(self.team.figures_shown)
-        self.query_one("#period", Static).update(Text("The team figures could not be read.", style="red"))
+        database...): the reason in full where the table would be (the period line would cut
+        a long one)."""
+        self._show_instead(Text("The team figures could not be read.", style="red"),
+                           Text.assemble((visible(text), "red"), "\n\n", (RELOAD_HINT, "dim")))
+
+    def _show_instead(self, period: Text, body: Text) -> None:
+        """A text in place of the charts and the table (no figures to show)."""
+        self.query_one("#period", Static).update(period)
         empty = self.query_one("#empty", Static)
-        empty.update(Text.assemble((visible(message.text), "red"), "\n\n", (RELOAD_HINT, "dim")))
+        empty.update(body)
         empty.display = True
         self.query_one("#managers", FigureTable).display = False
         self.query_one("#sparks").display = False
-        self.notify(escape(message.text), severity="error")
 
     def _show_period(self) -> None:
         if self.figures is None:
