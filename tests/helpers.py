@@ -4,6 +4,7 @@ for the app to settle, and reading what a screen shows."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from screens.app import FieldcoachApp
 
@@ -54,3 +55,15 @@ def notifications(app) -> list[str]:
     from rich.text import Text
 
     return [str(Text.from_markup(n.message)) for n in app._notifications]
+
+
+def refused_in_one_line(capsys: Any, argv: list[str], expected: str) -> str:
+    """Run the command line on argv: it must exit 1 with one line on stderr, holding
+    expected, and print nothing else. Returns the line."""
+    from fieldcoach.cli import main
+
+    assert main(argv) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert len(err.splitlines()) == 1 and err.startswith("fieldcoach: ") and expected in err, err
+    return err

@@ -10,6 +10,15 @@ from fieldcoach.privacy.retention import save_retention
 from tests.helpers import FIXED, make_app, notifications, screen_text, settle
 
 
+async def open_rep_page(app, pilot, rep) -> None:
+    """The rep's page, reached as a manager does: the roster, then the rep."""
+    await settle(app, pilot)
+    app.action_open_reps()
+    await settle(app, pilot)
+    app.open_rep(rep)
+    await settle(app, pilot)
+
+
 async def test_forget_a_rep_from_their_page(store, db_path):
     rep = services.add_rep(store, "Dana Quillfeather")
     skill = store.con().execute("SELECT id FROM skill LIMIT 1").fetchone()[0]
@@ -17,11 +26,7 @@ async def test_forget_a_rep_from_their_page(store, db_path):
     keep = services.add_rep(store, "Tom Becker")
     app = make_app(db_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
-        app.action_open_reps()
-        await settle(app, pilot)
-        app.open_rep(rep)
-        await settle(app, pilot)
+        await open_rep_page(app, pilot, rep)
         await pilot.press("F")
         await settle(app, pilot)
         assert type(app.screen).__name__ == "ConfirmDialog"
@@ -69,11 +74,7 @@ async def test_a_late_read_of_a_forgotten_rep_does_not_pop_the_roster(store, db_
     rep = services.add_rep(store, "Dana Quillfeather")
     app = make_app(db_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(app, pilot)
-        app.action_open_reps()
-        await settle(app, pilot)
-        app.open_rep(rep)
-        await settle(app, pilot)
+        await open_rep_page(app, pilot, rep)
         page = app.screen
         app.pop_screen()
         await settle(app, pilot)

@@ -23,6 +23,7 @@ from fieldcoach.team.load import load
 from fieldcoach.team.location import resolve_url
 from fieldcoach.team.rollup import LATE_MINUTES, period, team_figures
 from fieldcoach.team_demo import write_team
+from tests.helpers import refused_in_one_line
 
 NOW = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)  # a Thursday
 
@@ -258,23 +259,15 @@ def test_tombstones_and_retractions_apply(store: Path, team_url: str) -> None:
                  id=note["id"]) == [("", True)]
 
 
-def _one_line_error(capsys: pytest.CaptureFixture[str], argv: list[str], expected: str) -> str:
-    assert main(argv) == 1
-    out, err = capsys.readouterr()
-    assert out == ""
-    assert len(err.splitlines()) == 1 and err.startswith("fieldcoach: ") and expected in err, err
-    return err
-
-
 def test_command_line_errors_are_one_line(store: Path, tmp_path: Path,
                                           capsys: pytest.CaptureFixture[str]) -> None:
     db = tmp_path / "team.db"
-    _one_line_error(capsys, ["team", "report", "--db", str(db)], "no team database at")
+    refused_in_one_line(capsys, ["team", "report", "--db", str(db)], "no team database at")
     assert not db.exists()
-    _one_line_error(capsys, ["team", "load", str(tmp_path / "nowhere"), "--db", str(db)], "no such file")
+    refused_in_one_line(capsys, ["team", "load", str(tmp_path / "nowhere"), "--db", str(db)], "no such file")
     (tmp_path / "junk.db").write_bytes(b"not a database at all" * 10)
-    _one_line_error(capsys, ["team", "report", "--db", str(tmp_path / "junk.db")], "file is not a database")
-    err = _one_line_error(capsys, ["team", "report", "--db", "mysql://u:secret@h/db"],
+    refused_in_one_line(capsys, ["team", "report", "--db", str(tmp_path / "junk.db")], "file is not a database")
+    err = refused_in_one_line(capsys, ["team", "report", "--db", "mysql://u:secret@h/db"],
                           "the team database is SQLite (a file) or PostgreSQL")
     assert "secret" not in err
     assert main(["team", "load", str(store), "--db", str(db)]) == 0
@@ -282,10 +275,10 @@ def test_command_line_errors_are_one_line(store: Path, tmp_path: Path,
     with sqlite3.connect(db) as con:
         con.execute("UPDATE schema_version SET version = 99")
     con.close()
-    _one_line_error(capsys, ["team", "report", "--db", str(db)], "written by a newer fieldcoach")
-    _one_line_error(capsys, ["team", "load", str(store), "--db", str(db)], "written by a newer fieldcoach")
-    _one_line_error(capsys, ["team", "report", "--db", str(db), "--back", "-1"], "--back takes a number")
-    _one_line_error(capsys, ["team", "report", "--db", str(db), "--now", "yesterday"], "--now takes")
+    refused_in_one_line(capsys, ["team", "report", "--db", str(db)], "written by a newer fieldcoach")
+    refused_in_one_line(capsys, ["team", "load", str(store), "--db", str(db)], "written by a newer fieldcoach")
+    refused_in_one_line(capsys, ["team", "report", "--db", str(db), "--back", "-1"], "--back takes a number")
+    refused_in_one_line(capsys, ["team", "report", "--db", str(db), "--now", "yesterday"], "--now takes")
 
 
 def test_report_formats_print_the_same_figures(store: Path, team_url: str,

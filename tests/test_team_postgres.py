@@ -17,16 +17,9 @@ from fieldcoach.team import schema
 from fieldcoach.team.db import open_team_db
 from fieldcoach.team.load import team_sink
 from fieldcoach.team_demo import write_team
+from tests.helpers import refused_in_one_line
 
 NOW = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
-
-
-def _one_line_error(capsys: pytest.CaptureFixture[str], argv: list[str], expected: str) -> str:
-    assert main(argv) == 1
-    out, err = capsys.readouterr()
-    assert out == ""
-    assert len(err.splitlines()) == 1 and err.startswith("fieldcoach: ") and expected in err, err
-    return err
 
 
 def _execute(url: str, sql: str) -> None:
@@ -44,23 +37,23 @@ def test_what_the_user_is_told_when_the_server_says_no(
     monkeypatch.chdir(tmp_path)
     base = pg_url.rsplit("/", 1)[0]
     wrong = pg_url.replace(f":{PASSWORD}@", ":not-the-password@")
-    err = _one_line_error(capsys, ["team", "report", "--db", wrong], "password authentication failed")
+    err = refused_in_one_line(capsys, ["team", "report", "--db", wrong], "password authentication failed")
     assert "not-the-password" not in err and PASSWORD not in err
-    err = _one_line_error(capsys, ["team", "load", str(tmp_path), "--db", f"{base}/nested/nowhere"],
+    err = refused_in_one_line(capsys, ["team", "load", str(tmp_path), "--db", f"{base}/nested/nowhere"],
                           'database "nested/nowhere" does not exist')
     assert PASSWORD not in err
     with socket.socket() as s:  # a port nothing listens on
         s.bind(("127.0.0.1", 0))
         closed = s.getsockname()[1]
-    _one_line_error(capsys, ["team", "report", "--db", f"postgresql://{USER}:{PASSWORD}@127.0.0.1:{closed}/x"],
+    refused_in_one_line(capsys, ["team", "report", "--db", f"postgresql://{USER}:{PASSWORD}@127.0.0.1:{closed}/x"],
                     "Connection refused")
-    _one_line_error(capsys, ["team", "report", "--db", f"postgresql://{USER}:{PASSWORD}@no-such-host.invalid/x"],
+    refused_in_one_line(capsys, ["team", "report", "--db", f"postgresql://{USER}:{PASSWORD}@no-such-host.invalid/x"],
                     "no-such-host.invalid")
     assert list(tmp_path.iterdir()) == []  # no folder made for a server's database
     # an empty database is not a team database for a report, which only reads
-    _one_line_error(capsys, ["team", "report", "--db", pg_url], "run `fieldcoach team load STORE` first")
+    refused_in_one_line(capsys, ["team", "report", "--db", pg_url], "run `fieldcoach team load STORE` first")
     _execute(pg_url, "CREATE TABLE invoices (id integer)")
-    err = _one_line_error(capsys, ["team", "report", "--db", pg_url], "is not a fieldcoach team database")
+    err = refused_in_one_line(capsys, ["team", "report", "--db", pg_url], "is not a fieldcoach team database")
     assert PASSWORD not in err
 
 
@@ -68,8 +61,8 @@ def test_a_newer_team_database_is_refused_and_left_as_it_is(pg_url: str,
                                                           capsys: pytest.CaptureFixture[str]) -> None:
     open_team_db(pg_url.replace("postgresql+psycopg://", "postgresql://")).dispose()  # the plain form works
     _execute(pg_url, "UPDATE schema_version SET version = 99")
-    _one_line_error(capsys, ["team", "report", "--db", pg_url], "written by a newer fieldcoach")
-    _one_line_error(capsys, ["team", "load", "/nowhere", "--db", pg_url], "written by a newer fieldcoach")
+    refused_in_one_line(capsys, ["team", "report", "--db", pg_url], "written by a newer fieldcoach")
+    refused_in_one_line(capsys, ["team", "load", "/nowhere", "--db", pg_url], "written by a newer fieldcoach")
     engine = create_engine(pg_url)
     with engine.connect() as con:
         assert con.execute(select(schema.schema_version.c.version)).scalar_one() == 99
