@@ -147,3 +147,10 @@ def test_a_busy_sqlite_team_database_is_said_in_words() -> None:
 
     line = str(dbapi.database_error(TeamDbError(sqlite3.OperationalError("database is locked"))))
     assert line.startswith("team database: it is busy") and "try again" in line
+
+
+def test_the_load_summary_counts_in_words() -> None:
+    from fieldcoach.team.load_state import LoadResult
+
+    one = LoadResult(files=3, loaded=3, managers=1, rows=30, retracted=1).summary()
+    assert one == "3 files: 3 loaded, 0 unchanged; 30 records from 1 manager, 1 note retracted"

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..sync.ingest import FileState
+from ..text import how_many
 
 # (folder, lo, hi) -> the rows of ingest_file with lo <= path < hi, in FileState's order
 Fetch = Callable[[str, str, str], Sequence[Sequence[Any]]]
@@ -51,5 +52,6 @@ class LoadResult:
             parts.append(f"{len(self.invalid)} invalid, skipped")
         if not self.loaded:
             return ", ".join(parts) + "; nothing new"
-        return (", ".join(parts) + f"; {self.rows} records from {self.managers} managers"
-                + (f", {self.retracted} notes retracted" if self.retracted else ""))
+        return (", ".join(parts) + f"; {how_many(self.rows, 'records')} from "
+                f"{how_many(self.managers, 'managers')}"
+                + (f", {how_many(self.retracted, 'notes')} retracted" if self.retracted else ""))
